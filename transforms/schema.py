@@ -32,6 +32,7 @@ class Table:
     partition_by: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str
+    order_by: tuple[str, ...] = ()  # row order inside every file: output is deterministic
 
     @property
     def schema(self) -> pl.Schema:
@@ -95,6 +96,7 @@ DEBATES = Table(
     key=("debate_id",),
     partition_by=("house", "sitting_year"),
     description="Debates seen in any input, with their place in the debate tree.",
+    order_by=("sitting_date", "debate_id"),
     columns=(
         _c(
             "debate_id",
@@ -123,6 +125,7 @@ CONTRIBUTIONS = Table(
     key=("contribution_id",),
     partition_by=("house", "sitting_year"),
     description="Every spoken contribution, with its speaker as printed and its full text.",
+    order_by=("sitting_date", "debate_id", "ordinal", "contribution_id"),
     columns=(
         _c(
             "contribution_id",
@@ -185,6 +188,7 @@ REJECTS = Table(
     key=("source", "source_ref", "reason"),
     partition_by=("source",),
     description="Inputs or fragments that were not published, and why.",
+    order_by=("source_ref", "reason", "detail"),
     columns=(
         _SOURCE,
         _c("source_ref", STR, False, "File or URL plus line where the problem is."),
@@ -207,6 +211,7 @@ RAW_INPUTS = Table(
     key=("raw_sha256",),
     partition_by=("source",),
     description="Manifest of the immutable raw zone.",
+    order_by=("ingested_at", "raw_sha256"),
     columns=(
         _SOURCE,
         _RAW,
@@ -231,6 +236,7 @@ INGEST_RUNS = Table(
     key=("run_id",),
     partition_by=(),
     description="What each run did.",
+    order_by=("started_at", "run_id"),
     columns=(
         _c("run_id", STR, False, "Unique run id."),
         _c("flow", STR, False, "Which job: ingest-text, rebuild, demo."),

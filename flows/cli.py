@@ -1,0 +1,181 @@
+"""The `hansard` command line: ingest, rebuild, query, demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from flows.lock import WarehouseBusy
+from flows.warehouse import Warehouse
+
+app = typer.Typer(help="Hansard Warehouse: UK Parliament debates as Parquet + DuckDB.",
+                  no_args_is_help=True, add_completion=False)
+ingest_app = typer.Typer(help="Ingest inputs into the warehouse.", no_args_is_help=True)
+app.add_typer(ingest_app, name="ingest")
+console = Console()
+err = Console(stderr=True)
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
+WarehouseOpt = Annotated[
+    str | None,
+    typer.Option("--warehouse", "-w", help="Warehouse root (default: $HANSARD_WAREHOUSE or "
+                 "./warehouse)."),
+]
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _quiet_flow_settings():  # noqa: ANN202
+    """Batch CLI runs need no flow heartbeat (it adds ~1 s per run); see toolchain-gotchas."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
+def _run_flow(fn, *args):  # noqa: ANN001, ANN202
+    try:
+        with _quiet_flow_settings():
+            return fn(*args)
+    except WarehouseBusy as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
+
+
+def _print_run(summary) -> None:  # noqa: ANN001
+    console.print(
+        f"run {summary.run_id}: {summary.inputs_seen} inputs "
+        f"({summary.inputs_new} new, {summary.inputs_unchanged} unchanged) → "
+        f"{summary.debates} debates, {summary.contributions} contributions, "
+        f"{summary.rejects} rejects; {summary.partitions_written} partitions written"
+    )
+
+
+@ingest_app.command("text")
+def ingest_text_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders of *.txt.")],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Ingest transcript-text pages (files, or folders of *.txt)."""
+    from flows.text_flow import ingest_text
+
+    summary = _run_flow(ingest_text, [str(p) for p in paths], warehouse)
+    _print_run(summary)
+    if summary.rejects:
+        console.print(f"{summary.rejects} rejects: hansard sql \"select * from rejects\"")
+
+
+@app.command()
+def rebuild(warehouse: WarehouseOpt = None) -> None:
+    """Regenerate every table from the raw zone alone (offline)."""
+    from flows.text_flow import rebuild as rebuild_flow
+
+    _print_run(_run_flow(rebuild_flow, warehouse))
+
+
+@app.command()
+def views(warehouse: WarehouseOpt = None) -> None:
+    """Recreate hansard.duckdb's views (e.g. after moving the warehouse folder)."""
+    from flows.views import refresh_views
+
+    wh = Warehouse.at(warehouse)
+    names = refresh_views(wh)
+    console.print(f"{len(names)} views in {wh.duckdb_path}: {', '.join(names)}")
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def query(wh: Warehouse, sql_text: str) -> tuple[list[str], list[tuple]]:
+    if not wh.duckdb_path.exists():
+        raise FileNotFoundError(
+            f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
+        )
+    con = duckdb.connect(str(wh.duckdb_path), read_only=True)
+    try:
+        cur = con.execute(sql_text)
+        names = [d[0] for d in cur.description or []]
+        return names, cur.fetchall()
+    finally:
+        con.close()
+
+
+@app.command()
+def sql(
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SQL to run.")],
+    warehouse: WarehouseOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """Run a read-only SQL query against the warehouse's DuckDB views."""
+    try:
+        names, rows = query(Warehouse.at(warehouse), query_text)
+    except (duckdb.Error, FileNotFoundError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    elif fmt is Format.json:
+        data = [{n: _jsonable(v) for n, v in zip(names, r, strict=True)} for r in rows]
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    else:
+        table = RichTable(*names)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        console.print(table)
+
+
+@app.command()
+def demo(warehouse: WarehouseOpt = None) -> None:
+    """Ingest the bundled sample offline and print what the warehouse now holds."""
+    from flows.text_flow import ingest_text
+
+    wh = Warehouse.at(warehouse)
+    _print_run(_run_flow(ingest_text, [str(SAMPLE_DIR)], str(wh.root)))
+    _print_overview(wh)
+
+
+def _print_overview(wh: Warehouse) -> None:
+    _, ((debates, contributions, rejects),) = query(
+        wh,
+        "select (select count(*) from debates), (select count(*) from contributions), "
+        "(select count(*) from rejects)",
+    )
+    console.print(
+        f"\nwarehouse now holds {debates} debates, {contributions} contributions, "
+        f"{rejects} rejects"
+    )
+    names, rows = query(
+        wh,
+        "select speaker_key as speaker, max(party) as party, count(*) as speeches, "
+        "sum(word_count) as words from contributions where speaker_key is not null "
+        "group by speaker_key order by words desc, speaker limit 5",
+    )
+    table = RichTable(*names, title="Top speakers by words")
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    console.print(table)
+    console.print(f"Parquet tables: {wh.tables}\nDuckDB file:    {wh.duckdb_path}")
+    console.print('Try: hansard sql "select title, sitting_date, location from debates"')
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,141 @@
+"""The steps of a transcript-text run, as plain functions (the Prefect flow only sequences them).
+
+discover → store in the raw zone → parse new inputs (pure) → publish tables → manifest → views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows import raw_zone
+from flows.publish import Partition, publish, read_table
+from flows.raw_zone import RawEntry
+from flows.warehouse import Warehouse
+from transforms.pp_text import SOURCE, PageInput, parse_page
+from transforms.schema import CONTRIBUTIONS, DEBATES, RAW_INPUTS, REJECTS, frame
+
+PARSED_TABLES = (DEBATES, CONTRIBUTIONS, REJECTS)
+
+
+@dataclass
+class Stored:
+    entries: list[RawEntry] = field(default_factory=list)
+    new: list[RawEntry] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)  # inputs that could not be read
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.entries) - len(self.new)
+
+
+@dataclass
+class Parsed:
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t.name: [] for t in PARSED_TABLES})
+
+    def extend(self, other: Parsed) -> None:
+        for name, rows in other.rows.items():
+            self.rows[name].extend(rows)
+
+    def count(self, name: str) -> int:
+        return len(self.rows[name])
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
+    """Expand files, and folders into their *.txt files (recursively, hidden ones skipped)."""
+    files: list[Path] = []
+    missing: list[dict] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(
+                sorted(
+                    f for f in p.rglob("*.txt")
+                    if f.is_file() and not any(part.startswith(".") for part in f.parts[-2:])
+                )
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            missing.append(_unreadable(p, "no such file or folder"))
+    return files, missing
+
+
+def _unreadable(path: Path, why: str) -> dict:
+    ref = str(path.resolve())
+    return {
+        "source": SOURCE,
+        "source_ref": ref,
+        "reason": "unreadable",
+        "detail": f"{ref}: cannot be read: {why}",
+        "rejected_at": datetime.now(UTC),
+        "raw_sha256": None,
+    }
+
+
+def store_files(wh: Warehouse, files: Sequence[Path]) -> Stored:
+    out = Stored()
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError as e:
+            out.rejects.append(_unreadable(f, e.strerror or str(e)))
+            continue
+        entry, is_new = raw_zone.store(wh, SOURCE, data, str(f.resolve()))
+        out.entries.append(entry)
+        if is_new:
+            out.new.append(entry)
+    return out
+
+
+def parse_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
+    parsed = Parsed()
+    for e in entries:
+        page = PageInput(raw_zone.read_bytes(wh, e), e.original_path, e.raw_sha256, e.ingested_at)
+        result = parse_page(page)
+        parsed.rows["debates"].extend(result.debates)
+        parsed.rows["contributions"].extend(result.contributions)
+        parsed.rows["rejects"].extend(result.rejects)
+    return parsed
+
+
+def superseded(all_entries: list[RawEntry]) -> set[str]:
+    """Raw inputs whose document has a newer input: their rows must leave the tables."""
+    current = {e.raw_sha256 for e in raw_zone.current(all_entries).values()}
+    return {e.raw_sha256 for e in all_entries} - current
+
+
+def publish_parsed(
+    wh: Warehouse, parsed: Parsed, drop: set[str], *, replace_all: bool = False
+) -> list[tuple[str, Partition]]:
+    written = []
+    for table in PARSED_TABLES:
+        df = frame(table, parsed.rows[table.name])
+        for part in publish(wh, table, df, drop, replace_all=replace_all):
+            written.append((table.name, part))
+    return written
+
+
+def publish_manifest(wh: Warehouse) -> None:
+    """raw_inputs is a full copy of the raw zone's manifest, current flags recomputed."""
+    entries = raw_zone.entries(wh, SOURCE)
+    current = {e.raw_sha256 for e in raw_zone.current(entries).values()}
+    rows = [
+        {
+            "source": e.source,
+            "raw_sha256": e.raw_sha256,
+            "document_key": e.document_key,
+            "original_path": e.original_path,
+            "raw_path": e.raw_path,
+            "bytes": e.bytes,
+            "ingested_at": e.ingested_at,
+            "is_current": e.raw_sha256 in current,
+        }
+        for e in entries
+    ]
+    publish(wh, RAW_INPUTS, frame(RAW_INPUTS, rows), replace_all=True)
+
+
+def table_counts(wh: Warehouse) -> dict[str, int]:
+    return {t.name: read_table(wh, t).height for t in PARSED_TABLES}

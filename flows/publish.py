@@ -1,0 +1,185 @@
+"""Publish table rows as partitioned Parquet, replacing whole partitions atomically.
+
+A publish merges new rows into the partitions they touch: rows from raw inputs being replaced
+are dropped, the new rows added, duplicates by key resolved deterministically (lowest
+raw_sha256 wins), rows sorted, and each partition written in full. All partitions are staged
+first under <root>/_staging (outside every dataset root); only when all are written are they
+swapped in, each by two renames. A failure before the swap leaves the published state as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flows.warehouse import Warehouse
+from transforms.schema import Table, conform, empty
+
+FILE_NAME = "part-0.parquet"
+Partition = tuple[object, ...]
+_ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
+    pl.String: pa.string(),
+    pl.Date: pa.date32(),
+    pl.Int16: pa.int16(),
+    pl.Int32: pa.int32(),
+    pl.Int64: pa.int64(),
+    pl.Boolean: pa.bool_(),
+}
+
+
+def arrow_type(dtype: pl.DataType) -> pa.DataType:
+    if isinstance(dtype, pl.Datetime):
+        return pa.timestamp(dtype.time_unit, tz=dtype.time_zone)
+    return _ARROW_TYPES[type(dtype)]
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field(c.name, arrow_type(c.dtype), nullable=c.nullable)
+            for c in table.columns
+            if c.name in table.file_columns
+        ]
+    )
+
+
+def partition_dir(wh: Warehouse, table: Table, part: Partition) -> Path:
+    path = wh.table_dir(table.name)
+    for key, value in zip(table.partition_by, part, strict=True):
+        path = path / f"{key}={value}"
+    return path
+
+
+def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
+    root = wh.table_dir(table.name)
+    depth = len(table.partition_by)
+    if not root.is_dir():
+        return []
+    if depth == 0:
+        return [()] if (root / FILE_NAME).exists() else []
+    found = []
+    for f in root.glob("/".join(["*"] * depth) + "/" + FILE_NAME):
+        rel = f.parent.relative_to(root).parts
+        found.append(tuple(_typed(table, k, p.split("=", 1)[1]) for k, p in zip(
+            table.partition_by, rel, strict=True)))
+    return sorted(found)
+
+
+def _typed(table: Table, key: str, text: str) -> object:
+    dtype = table.schema[key]
+    return int(text) if dtype.is_integer() else text
+
+
+def read_partition(wh: Warehouse, table: Table, part: Partition) -> pl.DataFrame:
+    path = partition_dir(wh, table, part) / FILE_NAME
+    if not path.exists():
+        return empty(table)
+    df = pl.from_arrow(pq.read_table(path))
+    assert isinstance(df, pl.DataFrame)
+    df = df.with_columns(
+        pl.lit(v, dtype=table.schema[k]).alias(k)
+        for k, v in zip(table.partition_by, part, strict=True)
+    )
+    return df.select(table.column_names)
+
+
+def read_table(wh: Warehouse, table: Table) -> pl.DataFrame:
+    frames = [read_partition(wh, table, p) for p in existing_partitions(wh, table)]
+    return pl.concat(frames) if frames else empty(table)
+
+
+def _partitions_of(table: Table, df: pl.DataFrame) -> list[Partition]:
+    if not table.partition_by:
+        return [()] if df.height else []
+    return sorted(df.select(table.partition_by).unique().iter_rows())
+
+
+def _rows_in(table: Table, df: pl.DataFrame, part: Partition) -> pl.DataFrame:
+    for key, value in zip(table.partition_by, part, strict=True):
+        df = df.filter(pl.col(key) == value)
+    return df
+
+
+def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame, drop: set[str]) -> pl.DataFrame:
+    """Old rows minus those from `drop` raw inputs, plus `new`; one row per key, sorted."""
+    if "raw_sha256" in table.column_names and drop:
+        old = old.filter(~pl.col("raw_sha256").is_in(sorted(drop)).fill_null(False))
+    both = pl.concat([old, new])
+    tie = ["raw_sha256"] if "raw_sha256" in table.column_names else []
+    both = both.sort([*table.key, *tie], nulls_last=True)
+    both = both.unique(subset=list(table.key), keep="first", maintain_order=True)
+    return both.sort(list(table.order_by or table.key), nulls_last=True)
+
+
+def _write_file(table: Table, df: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrow = df.select(table.file_columns).to_arrow().cast(arrow_schema(table))
+    pq.write_table(arrow, path, compression="zstd", row_group_size=100_000)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    target: Path
+    staged: Path | None  # None: the partition is now empty and is removed
+
+
+def _swap(item: _Staged, trash: Path) -> None:
+    """Replace one partition directory (or the single file of an unpartitioned table)."""
+    target = item.target
+    old = trash / uuid.uuid4().hex
+    if target.exists():
+        old.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(target, old)
+    if item.staged is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(item.staged, target)
+
+
+def publish(
+    wh: Warehouse,
+    table: Table,
+    new: pl.DataFrame,
+    drop_raw: Iterable[str] = (),
+    *,
+    replace_all: bool = False,
+) -> list[Partition]:
+    """Merge `new` into `table`, dropping rows of `drop_raw`; returns the partitions written.
+
+    With replace_all, every existing partition is rewritten from `new` alone (rebuild).
+    """
+    new = conform(table, new)
+    drop = set(drop_raw)
+    parts = set(_partitions_of(table, new))
+    if replace_all or drop:
+        parts |= set(existing_partitions(wh, table))
+    run = wh.staging / uuid.uuid4().hex
+    staged: list[_Staged] = []
+    try:
+        for part in sorted(parts):
+            old = empty(table) if replace_all else read_partition(wh, table, part)
+            rows = merge(table, old, _rows_in(table, new, part), drop)
+            target = partition_dir(wh, table, part)
+            if rows.height == 0:
+                staged.append(_Staged(target, None))
+                continue
+            if table.partition_by:
+                stage_dir = run / "new" / target.relative_to(wh.tables)
+                _write_file(table, rows, stage_dir / FILE_NAME)
+            else:
+                stage_dir = run / "new" / FILE_NAME
+                _write_file(table, rows, stage_dir)
+                target = target / FILE_NAME
+            staged.append(_Staged(target, stage_dir))
+        for item in staged:
+            _swap(item, run / "trash")
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+    return sorted(parts)

@@ -1,0 +1,64 @@
+"""The run log: one JSON record per run under runs/, published as the ingest_runs table."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from flows.publish import publish
+from flows.warehouse import Warehouse, write_atomic
+from transforms.schema import INGEST_RUNS, frame
+
+
+@dataclass
+class RunRecord:
+    run_id: str
+    flow: str
+    source: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    inputs_seen: int = 0
+    inputs_new: int = 0
+    inputs_unchanged: int = 0
+    debates: int = 0
+    contributions: int = 0
+    rejects: int = 0
+    partitions_written: int = 0
+    message: str | None = None
+
+    @classmethod
+    def start(cls, flow: str, source: str) -> RunRecord:
+        now = datetime.now(UTC)
+        return cls(f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", flow, source, now)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        for k in ("started_at", "finished_at"):
+            data[k] = data[k].isoformat() if data[k] else None
+        return json.dumps(data, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunRecord:
+        data = json.loads(text)
+        for k in ("started_at", "finished_at"):
+            data[k] = datetime.fromisoformat(data[k]) if data[k] else None
+        return cls(**data)
+
+
+def record(wh: Warehouse, run: RunRecord) -> None:
+    """Save the run's record and republish ingest_runs, so a running run is visible too."""
+    write_atomic(wh.runs / f"{run.run_id}.json", run.to_json().encode())
+    publish_runs(wh)
+
+
+def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = None) -> None:
+    run.status, run.finished_at, run.message = status, datetime.now(UTC), message
+    record(wh, run)
+
+
+def publish_runs(wh: Warehouse) -> None:
+    records = [RunRecord.from_json(p.read_text()) for p in sorted(wh.runs.glob("*.json"))]
+    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, [asdict(r) for r in records]), replace_all=True)

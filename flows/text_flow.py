@@ -1,0 +1,135 @@
+"""Prefect flows for transcript text: ingest files or folders, and rebuild everything from raw.
+
+Tasks are thin wrappers over flows.pipeline; the logic is plain functions and pure transforms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import pipeline, raw_zone, runs
+from flows.lock import writer_lock
+from flows.raw_zone import RawEntry
+from flows.views import refresh_views
+from flows.warehouse import Warehouse
+from transforms.pp_text import SOURCE
+
+PARSE_BATCH = 500  # raw inputs per parse task
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    warehouse: str
+    duckdb: str
+    inputs_seen: int
+    inputs_new: int
+    inputs_unchanged: int
+    debates: int
+    contributions: int
+    rejects: int
+    partitions_written: int
+
+
+@task(name="store-raw", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def store_raw(wh: Warehouse, files: list[Path]) -> pipeline.Stored:
+    return pipeline.store_files(wh, files)
+
+
+@task(name="parse-pages", cache_policy=NO_CACHE)
+def parse_pages(wh: Warehouse, entries: list[RawEntry]) -> pipeline.Parsed:
+    return pipeline.parse_entries(wh, entries)
+
+
+@task(name="publish-tables", cache_policy=NO_CACHE)
+def publish_tables(
+    wh: Warehouse, parsed: pipeline.Parsed, drop: set[str], replace_all: bool
+) -> int:
+    written = pipeline.publish_parsed(wh, parsed, drop, replace_all=replace_all)
+    pipeline.publish_manifest(wh)
+    return len(written)
+
+
+@task(name="refresh-views", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def refresh_duckdb(wh: Warehouse) -> list[str]:
+    return refresh_views(wh)
+
+
+def _parse_all(wh: Warehouse, entries: Sequence[RawEntry]) -> pipeline.Parsed:
+    parsed = pipeline.Parsed()
+    for i in range(0, len(entries), PARSE_BATCH):
+        parsed.extend(parse_pages(wh, list(entries[i : i + PARSE_BATCH])))
+    return parsed
+
+
+def _summary(wh: Warehouse, run: runs.RunRecord) -> RunSummary:
+    return RunSummary(
+        run.run_id, str(wh.root), str(wh.duckdb_path), run.inputs_seen, run.inputs_new,
+        run.inputs_unchanged, run.debates, run.contributions, run.rejects,
+        run.partitions_written,
+    )
+
+
+def _run(wh: Warehouse, flow_name: str, body) -> RunSummary:  # noqa: ANN001
+    """Lock the warehouse, record the run (failed runs too), refresh views after publishing."""
+    with writer_lock(wh.lock_path, flow_name):
+        run = runs.RunRecord.start(flow_name, SOURCE)
+        runs.record(wh, run)
+        try:
+            body(run)
+            refresh_duckdb(wh)
+        except BaseException as e:
+            runs.finish(wh, run, "failed", f"{type(e).__name__}: {e}")
+            refresh_views(wh)  # the views still show the last good publish
+            raise
+        runs.finish(wh, run, "completed")
+    return _summary(wh, run)
+
+
+@flow(name="ingest-text", log_prints=True)
+def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
+    """Store every file under `paths` in the raw zone, parse what is new, publish."""
+    wh = Warehouse.at(warehouse)
+
+    def body(run: runs.RunRecord) -> None:
+        files, missing = pipeline.discover(paths)
+        stored = store_raw(wh, files)
+        parsed = _parse_all(wh, stored.new)
+        parsed.rows["rejects"].extend(missing + stored.rejects)
+        all_entries = raw_zone.entries(wh, SOURCE)
+        drop = pipeline.superseded(all_entries)
+        run.inputs_seen = len(files) + len(missing)
+        run.inputs_new, run.inputs_unchanged = len(stored.new), stored.unchanged
+        _count(run, parsed)
+        run.partitions_written = publish_tables(wh, parsed, drop, False)
+
+    return _run(wh, "ingest-text", body)
+
+
+@flow(name="rebuild", log_prints=True)
+def rebuild(warehouse: str | None = None) -> RunSummary:
+    """Regenerate every table from the raw zone alone (no input files, no network)."""
+    wh = Warehouse.at(warehouse)
+
+    def body(run: runs.RunRecord) -> None:
+        current = sorted(
+            raw_zone.current(raw_zone.entries(wh, SOURCE)).values(),
+            key=lambda e: (e.ingested_at, e.raw_sha256),
+        )
+        parsed = _parse_all(wh, current)
+        run.inputs_seen = len(current)
+        _count(run, parsed)
+        run.partitions_written = publish_tables(wh, parsed, set(), True)
+
+    return _run(wh, "rebuild", body)
+
+
+def _count(run: runs.RunRecord, parsed: pipeline.Parsed) -> None:
+    run.debates = parsed.count("debates")
+    run.contributions = parsed.count("contributions")
+    run.rejects = parsed.count("rejects")

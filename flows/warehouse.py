@@ -1,0 +1,59 @@
+"""Where everything lives under one warehouse root.
+
+Every path the pipeline reads or writes is derived here, so moving the warehouse (or, later,
+pointing it at an object store) changes one place. Staging and trash live under the root but
+outside every table's dataset directory, so no reader ever globs a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_ROOT = "warehouse"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | os.PathLike[str] | None = None) -> Warehouse:
+        chosen = root or os.environ.get("HANSARD_WAREHOUSE") or DEFAULT_ROOT
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def tables(self) -> Path:
+        return self.root / "tables"
+
+    def table_dir(self, name: str) -> Path:
+        return self.tables / name
+
+    @property
+    def staging(self) -> Path:
+        return self.root / "_staging"
+
+    @property
+    def runs(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.root / "hansard.duckdb"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / ".lock"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a whole file so that readers see the old or the new content, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

@@ -1,0 +1,17 @@
+-- debates: one row per debate (a titled item of business on one sitting day and location).
+-- Key: debate_id. Columns and types: docs/data-dictionary.md (generated from transforms/schema.py).
+create or replace view debates as
+select
+    debate_id,
+    source,
+    house,
+    location,
+    sitting_date,
+    sitting_year,
+    title,
+    department,
+    stage,
+    parent_debate_id,
+    source_ref,
+    raw_sha256
+from {{ parquet('debates') }};
