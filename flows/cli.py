@@ -97,6 +97,21 @@ def views(warehouse: WarehouseOpt = None) -> None:
     console.print(f"{len(names)} views in {wh.duckdb_path}: {', '.join(names)}")
 
 
+DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+
+
+@app.command()
+def dictionary(
+    output: Annotated[Path, typer.Option(help="Where to write it.")] = DICTIONARY,
+) -> None:
+    """Regenerate the data dictionary from the schema declarations."""
+    from transforms.dictionary import render
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render())
+    console.print(f"wrote {output}")
+
+
 def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, date | datetime) else value
 

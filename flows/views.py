@@ -15,30 +15,13 @@ import re
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from flows.publish import FILE_NAME, existing_partitions
 from flows.warehouse import Warehouse
-from transforms.schema import TABLES, Table
+from transforms.schema import TABLES, Table, duckdb_type
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
-_DUCKDB_TYPES: dict[type[pl.DataType], str] = {
-    pl.String: "VARCHAR",
-    pl.Date: "DATE",
-    pl.Int16: "SMALLINT",
-    pl.Int32: "INTEGER",
-    pl.Int64: "BIGINT",
-    pl.Boolean: "BOOLEAN",
-}
-
-
-def duckdb_type(dtype: pl.DataType) -> str:
-    if isinstance(dtype, pl.Datetime):
-        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
-    return _DUCKDB_TYPES[type(dtype)]
-
-
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 

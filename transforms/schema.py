@@ -290,5 +290,22 @@ def conform(table: Table, df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
+_DUCKDB_TYPES: dict[type[pl.DataType], str] = {
+    pl.String: "VARCHAR",
+    pl.Date: "DATE",
+    pl.Int16: "SMALLINT",
+    pl.Int32: "INTEGER",
+    pl.Int64: "BIGINT",
+    pl.Boolean: "BOOLEAN",
+}
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The SQL type analysts see in the DuckDB views."""
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+    return _DUCKDB_TYPES[type(dtype)]
+
+
 def empty(table: Table) -> pl.DataFrame:
     return pl.DataFrame(schema=table.schema)

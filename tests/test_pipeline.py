@@ -1,0 +1,267 @@
+"""End to end through the real flow: raw zone, Parquet on disk, a real DuckDB file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pyarrow.dataset as ds
+import pytest
+
+from flows import pipeline, raw_zone
+from flows.publish import read_table
+from flows.text_flow import ingest_text, rebuild
+from flows.warehouse import Warehouse
+from tests.conftest import SAMPLE, corpus_path
+from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, TABLES
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+PARSED = ("debates", "contributions", "rejects")
+
+
+def table_bytes(wh: Warehouse, names: tuple[str, ...] = PARSED) -> dict[str, str]:
+    """Every Parquet file of the named tables → its sha256 (paths relative to tables/)."""
+    out = {}
+    for name in names:
+        for f in sorted(wh.table_dir(name).rglob("*.parquet")):
+            out[f.relative_to(wh.tables).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def views_query(wh: Warehouse, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(wh.duckdb_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_sample_lands_in_every_table_and_view(warehouse: Warehouse) -> None:
+    summary = ingest_text([str(SAMPLE)], str(warehouse.root))
+    assert (summary.inputs_seen, summary.inputs_new, summary.rejects) == (5, 5, 0)
+    assert (summary.debates, summary.contributions) == (6, 36)
+    rows = views_query(
+        warehouse,
+        "select house, location, count(*) from contributions group by all order by all",
+    )
+    assert rows == [
+        ("Commons", "Commons Chamber", 13),
+        ("Commons", "Westminster Hall", 10),
+        ("Lords", "Grand Committee", 5),
+        ("Lords", "Lords Chamber", 8),
+    ]
+    # every contribution's debate exists; keys are unique
+    assert views_query(
+        warehouse,
+        "select count(*) from contributions c anti join debates d using (debate_id)",
+    ) == [(0,)]
+    assert views_query(
+        warehouse, "select count(*) - count(distinct contribution_id) from contributions"
+    ) == [(0,)]
+    assert views_query(warehouse, "select count(*) from raw_inputs where is_current") == [(5,)]
+    assert views_query(warehouse, "select status, inputs_new from ingest_runs") == [
+        ("completed", 5)
+    ]
+
+
+def test_views_work_from_any_working_directory(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_text([str(SAMPLE)], str(warehouse.root))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for name in TABLES:
+        (count,) = views_query(warehouse, f"select count(*) from {name}")[0]
+        assert count > 0 or name == "rejects", name
+
+
+def test_same_input_twice_is_a_no_op_with_identical_bytes(warehouse: Warehouse) -> None:
+    ingest_text([str(SAMPLE)], str(warehouse.root))
+    before = table_bytes(warehouse)
+    again = ingest_text([str(SAMPLE)], str(warehouse.root))
+    assert (again.inputs_new, again.inputs_unchanged, again.contributions) == (0, 5, 0)
+    assert table_bytes(warehouse) == before
+    assert len(raw_zone.entries(warehouse, "pp_text")) == 5
+
+
+def test_two_warehouses_from_the_same_inputs_are_byte_identical(tmp_path: Path) -> None:
+    a, b = Warehouse.at(tmp_path / "a"), Warehouse.at(tmp_path / "b")
+    files = sorted(SAMPLE.glob("*.txt"))
+    ingest_text([str(f) for f in files], str(a.root))
+    for f in reversed(files):  # other order, one run per file
+        ingest_text([str(f)], str(b.root))
+    assert table_bytes(a) == table_bytes(b)
+    assert table_bytes(a)
+
+
+def test_rebuild_regenerates_tables_from_raw_alone(warehouse: Warehouse, tmp_path: Path) -> None:
+    sample_copy = tmp_path / "inputs"
+    sample_copy.mkdir()
+    for f in SAMPLE.glob("*.txt"):
+        (sample_copy / f.name).write_bytes(f.read_bytes())
+    ingest_text([str(sample_copy)], str(warehouse.root))
+    before = table_bytes(warehouse)
+    for f in sample_copy.iterdir():
+        f.unlink()  # the inputs are gone: only the raw zone remains
+    for name in PARSED:
+        if warehouse.table_dir(name).exists():
+            os.rename(warehouse.table_dir(name), tmp_path / f"old-{name}")
+    summary = rebuild(str(warehouse.root))
+    assert summary.contributions == 36
+    assert table_bytes(warehouse) == before
+
+
+def test_changed_document_supersedes_its_older_version(warehouse: Warehouse, tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    original = (SAMPLE / "lords-chamber-water-quality-2025-01-28.txt").read_text()
+    page.write_text(original)
+    ingest_text([str(page)], str(warehouse.root))
+    page.write_text(original.replace("My Lords, chalk streams", "My Lords, chalk rivers", 1))
+    summary = ingest_text([str(page)], str(warehouse.root))
+    assert summary.inputs_new == 1
+    texts = read_table(warehouse, CONTRIBUTIONS)["text"].to_list()
+    assert len(texts) == 8
+    assert any(t.startswith("My Lords, chalk rivers") for t in texts)
+    assert not any(t.startswith("My Lords, chalk streams") for t in texts)
+    assert views_query(
+        warehouse, "select count(*), count(*) filter (where is_current) from raw_inputs"
+    ) == [(2, 1)]
+    # rebuild agrees with the incremental result
+    incremental = table_bytes(warehouse)
+    rebuild(str(warehouse.root))
+    assert table_bytes(warehouse) == incremental
+
+
+def test_failure_mid_publish_leaves_previous_state(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sorted(SAMPLE.glob("*.txt"))
+    ingest_text([str(f) for f in files[:2]], str(warehouse.root))
+    before = table_bytes(warehouse)
+    before_rows = views_query(warehouse, "select count(*) from contributions")
+
+    import flows.publish as publish_module
+
+    real_write = publish_module._write_file
+    calls = {"n": 0}
+
+    def failing_write(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full (injected)")
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(publish_module, "_write_file", failing_write)
+    with pytest.raises(OSError, match="injected"):
+        ingest_text([str(f) for f in files], str(warehouse.root))
+    assert calls["n"] >= 3
+    assert table_bytes(warehouse) == before
+    assert views_query(warehouse, "select count(*) from contributions") == before_rows
+    assert not any(warehouse.staging.glob("*")), "staging must be cleaned up"
+    assert views_query(warehouse, "select status from ingest_runs order by started_at") == [
+        ("completed",),
+        ("failed",),
+    ]
+
+
+BAD_INPUTS = {
+    "empty.txt": (b"", "empty", None),
+    "junk.txt": (bytes(range(256)) * 4, "binary", 1),
+    "cp1252.txt": (
+        "Regulated Rail Fares\n\nA Member Excerpts\n".encode() + "It\x92s".encode("latin-1"),
+        "encoding",
+        4,
+    ),
+    "utf16.txt": ("Some page".encode("utf-16"), "encoding", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_rejected_and_the_run_continues(warehouse: Warehouse, tmp_path: Path,
+                                                      name: str) -> None:
+    data, reason, line = BAD_INPUTS[name]
+    bad = tmp_path / "in" / name
+    bad.parent.mkdir()
+    bad.write_bytes(data)
+    good = tmp_path / "in" / "good.txt"
+    good.write_bytes((SAMPLE / "grand-committee-bus-services-2024-10-08.txt").read_bytes())
+    summary = ingest_text([str(bad.parent)], str(warehouse.root))
+    assert summary.contributions == 5
+    rejects = read_table(warehouse, REJECTS)
+    assert rejects["reason"].to_list() == [reason]
+    ref = rejects["source_ref"][0]
+    expected_ref = f"{bad.resolve()}:{line}" if line else str(bad.resolve())
+    assert ref == expected_ref
+    assert str(bad.resolve()) in rejects["detail"][0]
+    # the bad bytes are kept in the raw zone like any other input
+    assert len(raw_zone.entries(warehouse, "pp_text")) == 2
+
+
+def _seed_variant(transform) -> bytes:  # noqa: ANN001
+    seed = corpus_path("seed", "casey-report-2025-06-16.txt").read_text()
+    return transform(seed).encode()
+
+
+def test_truncated_and_unknown_lines_are_rejected_with_file_and_line(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    cut = tmp_path / "cut.txt"  # cut inside the second speaker's speech
+    cut.write_bytes(_seed_variant(lambda s: s[: s.index("upgrade the status")]))
+    odd = tmp_path / "odd.txt"  # an unknown line in the block header
+    odd.write_bytes(_seed_variant(lambda s: s.replace("Commons Chamber\n", "Commons Chamber\n"
+                                                      "Something unexpected here\n", 1)))
+    summary = ingest_text([str(cut), str(odd)], str(warehouse.root))
+    rejects = {r["reason"]: r for r in read_table(warehouse, REJECTS).iter_rows(named=True)}
+    assert set(rejects) == {"truncated", "unknown_line"}
+    assert rejects["truncated"]["source_ref"] == f"{cut.resolve()}:20"
+    assert rejects["unknown_line"]["source_ref"].startswith(f"{odd.resolve()}:")
+    assert "line 14" in rejects["unknown_line"]["detail"]
+    assert "Something unexpected here" in rejects["unknown_line"]["detail"]
+    # the cut page still publishes what it has, the cut speech flagged
+    contributions = read_table(warehouse, CONTRIBUTIONS)
+    assert summary.contributions == 2
+    assert contributions["is_truncated"].to_list() == [False, True]
+
+
+def test_missing_path_is_a_reject_not_a_crash(warehouse: Warehouse, tmp_path: Path) -> None:
+    summary = ingest_text([str(tmp_path / "nope.txt"), str(SAMPLE)], str(warehouse.root))
+    assert summary.contributions == 36
+    rejects = read_table(warehouse, REJECTS)
+    assert rejects["reason"].to_list() == ["unreadable"]
+    assert "no such file" in rejects["detail"][0]
+
+
+def test_parquet_is_readable_directly_with_typed_partitions(warehouse: Warehouse) -> None:
+    ingest_text([str(SAMPLE)], str(warehouse.root))
+    root = warehouse.table_dir("contributions")
+    # polars, with hive partitions
+    df = pl.read_parquet(root / "*/*/*.parquet", hive_partitioning=True)
+    assert df.height == 36 and set(df["house"]) == {"Commons", "Lords"}
+    # pyarrow dataset with the declared partition types
+    dataset = ds.dataset(root, format="parquet", partitioning="hive")
+    assert dataset.count_rows() == 36
+    # DuckDB directly on the files: typed sitting_year
+    con = duckdb.connect()
+    (typ,) = con.execute(
+        "select typeof(sitting_year) from read_parquet(?, hive_partitioning = true, "
+        "hive_types = {'house': VARCHAR, 'sitting_year': SMALLINT}) limit 1",
+        [str(root / "*/*/*.parquet")],
+    ).fetchone()
+    assert typ == "SMALLINT"
+    # every table as read back has exactly the declared schema
+    for table in (DEBATES, CONTRIBUTIONS):
+        assert read_table(warehouse, table).schema == table.schema
+
+
+def test_discover_takes_txt_files_from_folders_in_stable_order(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / "notes.md").write_text("x")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.txt").write_text("x")
+    files, missing = pipeline.discover([tmp_path])
+    assert [f.name for f in files] == ["a.txt", "b.txt"] and missing == []

@@ -1,0 +1,45 @@
+"""Render the data dictionary (docs/data-dictionary.md) from the schema declarations."""
+
+from __future__ import annotations
+
+from transforms.schema import SCHEMA_VERSION, TABLES, Table, duckdb_type
+
+HEADER = f"""# Data dictionary (schema v{SCHEMA_VERSION})
+
+Generated from `transforms/schema.py` by `hansard dictionary`; a test fails when this file and
+the schema disagree. Each table is Parquet under `warehouse/tables/<table>/`, partitioned as
+shown (hive-style `key=value` folders; partition columns are in the path, not in the files),
+zstd-compressed, one `part-0.parquet` per partition, rows sorted as listed. Each has a DuckDB
+view of the same name in `warehouse/hansard.duckdb`.
+"""
+
+
+def _type(table: Table, name: str) -> str:
+    dtype = table.schema[name]
+    return f"{duckdb_type(dtype)} ({dtype})"
+
+
+def render_table(table: Table) -> str:
+    parts = ", ".join(f"`{p}`" for p in table.partition_by) or "none (one file)"
+    lines = [
+        f"## `{table.name}`",
+        "",
+        table.description,
+        "",
+        f"- Grain: {table.grain}",
+        f"- Key: {', '.join(f'`{k}`' for k in table.key)}",
+        f"- Partitioned by: {parts}",
+        f"- Row order: {', '.join(f'`{k}`' for k in table.order_by)}",
+        "",
+        "| column | SQL type (polars) | nullable | description |",
+        "|---|---|---|---|",
+    ]
+    for c in table.columns:
+        desc = c.description.replace("|", "\\|")
+        lines.append(f"| `{c.name}` | {_type(table, c.name)} | "
+                     f"{'yes' if c.nullable else 'no'} | {desc} |")
+    return "\n".join(lines)
+
+
+def render() -> str:
+    return HEADER + "\n" + "\n\n".join(render_table(t) for t in TABLES.values()) + "\n"
