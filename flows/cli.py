@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +23,8 @@ app = typer.Typer(help="Hansard Warehouse: UK Parliament debates as Parquet + Du
                   no_args_is_help=True, add_completion=False)
 ingest_app = typer.Typer(help="Ingest inputs into the warehouse.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
 WarehouseOpt = Annotated[
@@ -34,7 +34,7 @@ WarehouseOpt = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"

@@ -115,7 +115,9 @@ def test_rebuild_regenerates_tables_from_raw_alone(warehouse: Warehouse, tmp_pat
     assert table_bytes(warehouse) == before
 
 
-def test_changed_document_supersedes_its_older_version(warehouse: Warehouse, tmp_path: Path) -> None:
+def test_changed_document_supersedes_its_older_version(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
     page = tmp_path / "page.txt"
     original = (SAMPLE / "lords-chamber-water-quality-2025-01-28.txt").read_text()
     page.write_text(original)
@@ -172,7 +174,7 @@ BAD_INPUTS = {
     "empty.txt": (b"", "empty", None),
     "junk.txt": (bytes(range(256)) * 4, "binary", 1),
     "cp1252.txt": (
-        "Regulated Rail Fares\n\nA Member Excerpts\n".encode() + "It\x92s".encode("latin-1"),
+        b"Regulated Rail Fares\n\nA Member Excerpts\n" + "It\x92s".encode("latin-1"),
         "encoding",
         4,
     ),

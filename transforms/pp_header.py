@@ -150,7 +150,8 @@ def tail_start(groups: list[list[Line]]) -> int | None:
         if not any(k in STRONG_KINDS for k in kinds):
             continue
         texts = [text for _, text in group]
-        if any(k is Kind.OTHER and not is_truncated_nav(t) for k, t in zip(kinds, texts)):
+        pairs = zip(kinds, texts, strict=True)
+        if any(k is Kind.OTHER and not is_truncated_nav(t) for k, t in pairs):
             continue
         if g > 0 and len(groups[g - 1]) == 1 and kinds[0] in (*_ANCHORS, Kind.FULL_DEBATE):
             return g - 1

@@ -132,7 +132,8 @@ def parse_date_line(line: str) -> date | None:
     kind, m = match(line)
     if kind is not Kind.DATE or m is None:
         return None
-    return datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date()
+    month = datetime.strptime(m["month"], "%B").month  # noqa: DTZ007 (a month name, no time)
+    return date(int(m["year"]), month, int(m["day"]))
 
 
 def is_blank(line: str) -> bool:

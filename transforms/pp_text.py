@@ -33,7 +33,9 @@ _QUESTION = re.compile(r"(?:[QT]?\d+\.\s|To ask (?:His|Her) Majesty)")
 _COMPLETE_ENDING = re.compile(r"[.?!”’)\]—:]\s*$")
 _FAMILY_D = re.compile(r'^".*" .+ - View Speech$', re.M)
 _FAMILY_C = re.compile(r"^ {12}\S.*$", re.M)
-_FAMILY_B = re.compile(r"^(?:Commons Chamber|Westminster Hall|Lords Chamber|Grand Committee)\S", re.M)
+_FAMILY_B = re.compile(
+    r"^(?:Commons Chamber|Westminster Hall|Lords Chamber|Grand Committee)\S", re.M
+)
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,7 @@ _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
 def duckdb_type(dtype: pl.DataType) -> str:
     """The SQL type analysts see in the DuckDB views."""
     if isinstance(dtype, pl.Datetime):
-        return "TIMESTAMPTZ" if dtype.time_zone else "TIMESTAMP"
+        return "TIMESTAMP WITH TIME ZONE" if dtype.time_zone else "TIMESTAMP"
     return _DUCKDB_TYPES[type(dtype)]
 
 
