@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flows import raw_zone
+from flows.progress import progress
 from flows.publish import Partition, publish, read_table
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
@@ -76,7 +77,7 @@ def _unreadable(path: Path, why: str) -> dict:
 
 def store_files(wh: Warehouse, files: Sequence[Path]) -> Stored:
     out = Stored()
-    for f in files:
+    for f in progress(files, len(files), "storing raw inputs"):
         try:
             data = f.read_bytes()
         except OSError as e:
@@ -91,7 +92,7 @@ def store_files(wh: Warehouse, files: Sequence[Path]) -> Stored:
 
 def parse_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
     parsed = Parsed()
-    for e in entries:
+    for e in progress(entries, len(entries), "parsing pages"):
         page = PageInput(raw_zone.read_bytes(wh, e), e.original_path, e.raw_sha256, e.ingested_at)
         result = parse_page(page)
         parsed.rows["debates"].extend(result.debates)

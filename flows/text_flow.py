@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import pipeline, raw_zone, runs
 from flows.lock import writer_lock
@@ -61,9 +62,11 @@ def refresh_duckdb(wh: Warehouse) -> list[str]:
 
 
 def _parse_all(wh: Warehouse, entries: Sequence[RawEntry]) -> pipeline.Parsed:
+    """Parse in batches submitted to the flow's task runner (threads here; Dask can replace it)."""
+    batches = [list(entries[i : i + PARSE_BATCH]) for i in range(0, len(entries), PARSE_BATCH)]
     parsed = pipeline.Parsed()
-    for i in range(0, len(entries), PARSE_BATCH):
-        parsed.extend(parse_pages(wh, list(entries[i : i + PARSE_BATCH])))
+    for future in parse_pages.map(unmapped(wh), batches):
+        parsed.extend(future.result())
     return parsed
 
 
@@ -91,7 +94,7 @@ def _run(wh: Warehouse, flow_name: str, body) -> RunSummary:  # noqa: ANN001
     return _summary(wh, run)
 
 
-@flow(name="ingest-text", log_prints=True)
+@flow(name="ingest-text", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
     """Store every file under `paths` in the raw zone, parse what is new, publish."""
     wh = Warehouse.at(warehouse)
@@ -111,7 +114,7 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
     return _run(wh, "ingest-text", body)
 
 
-@flow(name="rebuild", log_prints=True)
+@flow(name="rebuild", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def rebuild(warehouse: str | None = None) -> RunSummary:
     """Regenerate every table from the raw zone alone (no input files, no network)."""
     wh = Warehouse.at(warehouse)
