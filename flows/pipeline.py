@@ -108,12 +108,12 @@ def superseded(all_entries: list[RawEntry]) -> set[str]:
 
 
 def publish_parsed(
-    wh: Warehouse, parsed: Parsed, drop: set[str], *, replace_all: bool = False
+    wh: Warehouse, parsed: Parsed, *, replace_all: bool = False
 ) -> list[tuple[str, Partition]]:
     written = []
     for table in PARSED_TABLES:
         df = frame(table, parsed.rows[table.name])
-        for part in publish(wh, table, df, drop, replace_all=replace_all):
+        for part in publish(wh, table, df, replace_all=replace_all):
             written.append((table.name, part))
     return written
 

@@ -1,8 +1,8 @@
 """Publish table rows as partitioned Parquet, replacing whole partitions atomically.
 
-A publish merges new rows into the partitions they touch: rows from raw inputs being replaced
-are dropped, the new rows added, duplicates by key resolved deterministically (lowest
-raw_sha256 wins), rows sorted, and each partition written in full. All partitions are staged
+A publish merges new rows into the partitions they touch (or, for a rebuild, replaces every
+partition): duplicates by key are resolved deterministically (lowest raw_sha256 wins), rows
+sorted, and each partition written in full. All partitions are staged
 first under <root>/_staging (outside every dataset root); only when all are written are they
 swapped in, each by two renames. A failure before the swap leaves the published state as it was.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +107,8 @@ def _rows_in(table: Table, df: pl.DataFrame, part: Partition) -> pl.DataFrame:
     return df
 
 
-def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame, drop: set[str]) -> pl.DataFrame:
-    """Old rows minus those from `drop` raw inputs, plus `new`; one row per key, sorted."""
-    if "raw_sha256" in table.column_names and drop:
-        old = old.filter(~pl.col("raw_sha256").is_in(sorted(drop)).fill_null(False))
+def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """Old rows plus `new`, one row per key (lowest raw_sha256 wins), in the table's order."""
     both = pl.concat([old, new])
     tie = ["raw_sha256"] if "raw_sha256" in table.column_names else []
     both = both.sort([*table.key, *tie], nulls_last=True)
@@ -147,25 +144,23 @@ def publish(
     wh: Warehouse,
     table: Table,
     new: pl.DataFrame,
-    drop_raw: Iterable[str] = (),
     *,
     replace_all: bool = False,
 ) -> list[Partition]:
-    """Merge `new` into `table`, dropping rows of `drop_raw`; returns the partitions written.
+    """Merge `new` into `table`; returns the partitions written.
 
     With replace_all, every existing partition is rewritten from `new` alone (rebuild).
     """
     new = conform(table, new)
-    drop = set(drop_raw)
     parts = set(_partitions_of(table, new))
-    if replace_all or drop:
+    if replace_all:
         parts |= set(existing_partitions(wh, table))
     run = wh.staging / uuid.uuid4().hex
     staged: list[_Staged] = []
     try:
         for part in sorted(parts):
             old = empty(table) if replace_all else read_partition(wh, table, part)
-            rows = merge(table, old, _rows_in(table, new, part), drop)
+            rows = merge(table, old, _rows_in(table, new, part))
             target = partition_dir(wh, table, part)
             if rows.height == 0:
                 staged.append(_Staged(target, None))

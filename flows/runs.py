@@ -55,7 +55,8 @@ def record(wh: Warehouse, run: RunRecord) -> None:
 
 
 def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = None) -> None:
-    run.status, run.finished_at, run.message = status, datetime.now(UTC), message
+    run.status, run.finished_at = status, datetime.now(UTC)
+    run.message = message or run.message
     record(wh, run)
 
 

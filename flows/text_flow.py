@@ -48,10 +48,8 @@ def parse_pages(wh: Warehouse, entries: list[RawEntry]) -> pipeline.Parsed:
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
-def publish_tables(
-    wh: Warehouse, parsed: pipeline.Parsed, drop: set[str], replace_all: bool
-) -> int:
-    written = pipeline.publish_parsed(wh, parsed, drop, replace_all=replace_all)
+def publish_tables(wh: Warehouse, parsed: pipeline.Parsed, replace_all: bool) -> int:
+    written = pipeline.publish_parsed(wh, parsed, replace_all=replace_all)
     pipeline.publish_manifest(wh)
     return len(written)
 
@@ -101,15 +99,23 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
 
     def body(run: runs.RunRecord) -> None:
         files, missing = pipeline.discover(paths)
+        superseded_before = pipeline.superseded(raw_zone.entries(wh, SOURCE))
         stored = store_raw(wh, files)
-        parsed = _parse_all(wh, stored.new)
-        parsed.rows["rejects"].extend(missing + stored.rejects)
         all_entries = raw_zone.entries(wh, SOURCE)
-        drop = pipeline.superseded(all_entries)
+        replaced = pipeline.superseded(all_entries) - superseded_before
         run.inputs_seen = len(files) + len(missing)
         run.inputs_new, run.inputs_unchanged = len(stored.new), stored.unchanged
+        if replaced:
+            # A row kept from an old version may have stood for the same row (same key) of
+            # another input, deduplicated away: re-derive every table from the current raw.
+            parsed = _parse_all(wh, _current(all_entries))
+            run.message = (f"{len(replaced)} document(s) replaced by a newer version; "
+                           "tables re-derived from raw")
+        else:
+            parsed = _parse_all(wh, stored.new)
+        parsed.rows["rejects"].extend(missing + stored.rejects)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, parsed, drop, False)
+        run.partitions_written = publish_tables(wh, parsed, bool(replaced))
 
     return _run(wh, "ingest-text", body)
 
@@ -120,16 +126,17 @@ def rebuild(warehouse: str | None = None) -> RunSummary:
     wh = Warehouse.at(warehouse)
 
     def body(run: runs.RunRecord) -> None:
-        current = sorted(
-            raw_zone.current(raw_zone.entries(wh, SOURCE)).values(),
-            key=lambda e: (e.ingested_at, e.raw_sha256),
-        )
+        current = _current(raw_zone.entries(wh, SOURCE))
         parsed = _parse_all(wh, current)
         run.inputs_seen = len(current)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, parsed, set(), True)
+        run.partitions_written = publish_tables(wh, parsed, True)
 
     return _run(wh, "rebuild", body)
+
+
+def _current(entries: list[RawEntry]) -> list[RawEntry]:
+    return sorted(raw_zone.current(entries).values(), key=lambda e: (e.ingested_at, e.raw_sha256))
 
 
 def _count(run: runs.RunRecord, parsed: pipeline.Parsed) -> None:

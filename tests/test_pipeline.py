@@ -31,10 +31,10 @@ def table_bytes(wh: Warehouse, names: tuple[str, ...] = PARSED) -> dict[str, str
     return out
 
 
-def views_query(wh: Warehouse, sql: str) -> list[tuple]:
+def views_query(wh: Warehouse, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(wh.duckdb_path), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 
@@ -267,3 +267,26 @@ def test_discover_takes_txt_files_from_folders_in_stable_order(tmp_path: Path) -
     (tmp_path / ".hidden" / "c.txt").write_text("x")
     files, missing = pipeline.discover([tmp_path])
     assert [f.name for f in files] == ["a.txt", "b.txt"] and missing == []
+
+
+def test_shared_contribution_survives_when_one_page_showing_it_changes(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Two pages excerpting one debate share a contribution (same id, kept once). When one page
+    is replaced by a version without it, the other page's copy must still be published."""
+    seed = corpus_path("seed", "casey-report-2025-06-16.txt").read_text()
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(seed)
+    b.write_text(seed[: seed.index("Yvette Cooper Portrait Yvette Cooper\n- View Speech - Hansard"
+                                   " - - - Excerpts\n\nI welcome")].rstrip("\n"))
+    ingest_text([str(a), str(b)], str(warehouse.root))
+    assert read_table(warehouse, CONTRIBUTIONS).height == 3  # b's two are a's first two
+    a.write_text(seed.replace("I agree with my hon. Friend.", "I agree with him.", 1))
+    summary = ingest_text([str(a)], str(warehouse.root))
+    texts = read_table(warehouse, CONTRIBUTIONS)["text"].to_list()
+    assert len(texts) == 4
+    assert sum(t.startswith("I agree with my hon. Friend.") for t in texts) == 1  # b's copy
+    assert sum(t.startswith("I agree with him.") for t in texts) == 1
+    assert "re-derived" in views_query(
+        warehouse, "select message from ingest_runs where run_id = ?", [summary.run_id]
+    )[0][0]
