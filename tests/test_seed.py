@@ -115,8 +115,14 @@ def test_one_debate(result: PageResult, seed_path: Path) -> None:
 def test_three_contributions_with_speakers(result: PageResult) -> None:
     rows = result.contributions
     got = [
-        (r["speaker_key"], r["speaker_display"], r["speaker_name"], r["speaker_office"],
-         r["constituency"], r["party"])
+        (
+            r["speaker_key"],
+            r["speaker_display"],
+            r["speaker_name"],
+            r["speaker_office"],
+            r["constituency"],
+            r["party"],
+        )
         for r in rows
     ]
     assert got == [
@@ -142,7 +148,11 @@ def test_three_contributions_with_speakers(result: PageResult) -> None:
     for r in rows:
         assert r["debate_id"] == debate["debate_id"]
         assert (r["sitting_date"], r["sitting_year"], r["house"], r["location"]) == (
-            date(2025, 6, 16), 2025, "Commons", "Commons Chamber")
+            date(2025, 6, 16),
+            2025,
+            "Commons",
+            "Commons Chamber",
+        )
         assert r["source"] == "pp_text"
         assert r["raw_sha256"] == debate["raw_sha256"]
 

@@ -15,7 +15,6 @@ from transforms.pp_lines import (
     IGNORED_KINDS,
     Kind,
     is_blank,
-    is_truncated_nav,
     match,
     parse_date_line,
 )
@@ -126,8 +125,8 @@ def _read_block(items: list[_Item], last_line: int) -> BlockHeader:
             head.location = it.text
         elif it.kind in IGNORED_KINDS:
             continue
-        elif it.no == last_line and is_truncated_nav(it.text):
-            head.truncated = True
+        elif it.no == last_line:
+            head.truncated = True  # the page ends inside this header line
         else:
             head.errors.append(f"line {it.no}: unexpected {it.kind.value} {it.text[:80]!r}")
     return head
@@ -143,15 +142,17 @@ def read_header(lines: list[Line], page: PageInfo, last_line: int) -> BlockHeade
     return block
 
 
-def tail_start(groups: list[list[Line]]) -> int | None:
-    """Where a block header begins inside a speech body (a group of strong lines), or None."""
+def tail_start(groups: list[list[Line]], last_line: int) -> int | None:
+    """Where a block header begins inside a speech body (a group of strong lines), or None.
+
+    The page's final line may be a header line cut short, so it is not held against a group.
+    """
     for g, group in enumerate(groups):
         kinds = [match(text)[0] for _, text in group]
         if not any(k in STRONG_KINDS for k in kinds):
             continue
-        texts = [text for _, text in group]
-        pairs = zip(kinds, texts, strict=True)
-        if any(k is Kind.OTHER and not is_truncated_nav(t) for k, t in pairs):
+        numbers = [no for no, _ in group]
+        if any(k is Kind.OTHER and no != last_line for k, no in zip(kinds, numbers, strict=True)):
             continue
         if g > 0 and len(groups[g - 1]) == 1 and kinds[0] in (*_ANCHORS, Kind.FULL_DEBATE):
             return g - 1

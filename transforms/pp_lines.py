@@ -52,7 +52,6 @@ LOCATION_HOUSE = {
     "Lords Chamber": "Lords",
     "Grand Committee": "Lords",
 }
-NAV_FORMS = ("Read Full debate", "Read Hansard Text")
 BLURB_STARTS = (
     "Westminster Hall is an alternative Chamber for MPs",
     "Each debate is chaired by an MP from the Panel of Chairs",
@@ -138,11 +137,6 @@ def parse_date_line(line: str) -> date | None:
 
 def is_blank(line: str) -> bool:
     return not line.strip()
-
-
-def is_truncated_nav(line: str) -> bool:
-    """A nav line cut short by the end of the page, e.g. "Read Han"."""
-    return len(line) >= 4 and any(form.startswith(line) for form in NAV_FORMS)
 
 
 def looks_like_marker(line: str) -> bool:

@@ -30,7 +30,7 @@ from transforms.speaker import split_display
 
 SOURCE = "pp_text"
 _QUESTION = re.compile(r"(?:[QT]?\d+\.\s|To ask (?:His|Her) Majesty)")
-_COMPLETE_ENDING = re.compile(r"[.?!”’)\]—:]\s*$")
+_COMPLETE_ENDING = re.compile(r"[.?!”’)\]—]\s*$")  # pp-text.md §6, plus "]" ([Interruption.])
 _FAMILY_D = re.compile(r'^".*" .+ - View Speech$', re.M)
 _FAMILY_C = re.compile(r"^ {12}\S.*$", re.M)
 _FAMILY_B = re.compile(
@@ -172,13 +172,13 @@ def _groups(lines: list[Line]) -> list[list[Line]]:
 
 
 def _blocks(state: _Page, speakers: list[int]) -> list[_Block]:
-    last_line = len(state.lines)
+    last_line = _last_content_line(state)
     blocks = [_Block(read_header(_numbered(state, 0, speakers[0]), state.info, last_line))]
     after_gap = False
     for n, s in enumerate(speakers):
         stop = speakers[n + 1] if n + 1 < len(speakers) else len(state.lines)
         groups = _groups(_numbered(state, s + 2, stop))
-        tail = tail_start(groups)
+        tail = tail_start(groups, last_line)
         body = groups if tail is None else groups[:tail]
         next_gap = bool(body) and len(body[-1]) == 1 and classify(body[-1][0][1]) is Kind.LATER
         if next_gap:
