@@ -14,6 +14,7 @@ run: setup
 
 test: setup
 	$(UV) run ruff check .
+	$(UV) run ruff format --check flows transforms tests bench
 	$(UV) run pytest
 
 bench-smoke: setup

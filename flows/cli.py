@@ -19,8 +19,11 @@ from rich.table import Table as RichTable
 from flows.lock import WarehouseBusy
 from flows.warehouse import Warehouse
 
-app = typer.Typer(help="Hansard Warehouse: UK Parliament debates as Parquet + DuckDB.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Hansard Warehouse: UK Parliament debates as Parquet + DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 ingest_app = typer.Typer(help="Ingest inputs into the warehouse.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
 console = Console(soft_wrap=True)
@@ -29,8 +32,9 @@ err = Console(stderr=True, soft_wrap=True)
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample"
 WarehouseOpt = Annotated[
     str | None,
-    typer.Option("--warehouse", "-w", help="Warehouse root (default: $HANSARD_WAREHOUSE or "
-                 "./warehouse)."),
+    typer.Option(
+        "--warehouse", "-w", help="Warehouse root (default: $HANSARD_WAREHOUSE or ./warehouse)."
+    ),
 ]
 
 
@@ -76,7 +80,7 @@ def ingest_text_cmd(
     summary = _run_flow(ingest_text, [str(p) for p in paths], warehouse)
     _print_run(summary)
     if summary.rejects:
-        console.print(f"{summary.rejects} rejects: hansard sql \"select * from rejects\"")
+        console.print(f'{summary.rejects} rejects: hansard sql "select * from rejects"')
 
 
 @app.command()
@@ -175,8 +179,7 @@ def _print_overview(wh: Warehouse) -> None:
         "(select count(*) from rejects)",
     )
     console.print(
-        f"\nwarehouse now holds {debates} debates, {contributions} contributions, "
-        f"{rejects} rejects"
+        f"\nwarehouse now holds {debates} debates, {contributions} contributions, {rejects} rejects"
     )
     names, rows = query(
         wh,

@@ -35,8 +35,12 @@ def _try_create(path: Path, what: str) -> bool:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
     except FileExistsError:
         return False
-    info = {"pid": os.getpid(), "host": socket.gethostname(), "what": what,
-            "since": datetime.now(UTC).isoformat()}
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "what": what,
+        "since": datetime.now(UTC).isoformat(),
+    }
     with os.fdopen(fd, "w") as f:
         json.dump(info, f)
     return True

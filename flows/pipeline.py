@@ -52,7 +52,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
         if p.is_dir():
             files.extend(
                 sorted(
-                    f for f in p.rglob("*.txt")
+                    f
+                    for f in p.rglob("*.txt")
                     if f.is_file() and not any(part.startswith(".") for part in f.parts[-2:])
                 )
             )

@@ -67,8 +67,12 @@ def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
     found = []
     for f in root.glob("/".join(["*"] * depth) + "/" + FILE_NAME):
         rel = f.parent.relative_to(root).parts
-        found.append(tuple(_typed(table, k, p.split("=", 1)[1]) for k, p in zip(
-            table.partition_by, rel, strict=True)))
+        found.append(
+            tuple(
+                _typed(table, k, p.split("=", 1)[1])
+                for k, p in zip(table.partition_by, rel, strict=True)
+            )
+        )
     return sorted(found)
 
 

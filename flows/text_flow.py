@@ -70,8 +70,15 @@ def _parse_all(wh: Warehouse, entries: Sequence[RawEntry]) -> pipeline.Parsed:
 
 def _summary(wh: Warehouse, run: runs.RunRecord) -> RunSummary:
     return RunSummary(
-        run.run_id, str(wh.root), str(wh.duckdb_path), run.inputs_seen, run.inputs_new,
-        run.inputs_unchanged, run.debates, run.contributions, run.rejects,
+        run.run_id,
+        str(wh.root),
+        str(wh.duckdb_path),
+        run.inputs_seen,
+        run.inputs_new,
+        run.inputs_unchanged,
+        run.debates,
+        run.contributions,
+        run.rejects,
         run.partitions_written,
     )
 
@@ -109,8 +116,10 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
             # A row kept from an old version may have stood for the same row (same key) of
             # another input, deduplicated away: re-derive every table from the current raw.
             parsed = _parse_all(wh, _current(all_entries))
-            run.message = (f"{len(replaced)} document(s) replaced by a newer version; "
-                           "tables re-derived from raw")
+            run.message = (
+                f"{len(replaced)} document(s) replaced by a newer version; "
+                "tables re-derived from raw"
+            )
         else:
             parsed = _parse_all(wh, stored.new)
         parsed.rows["rejects"].extend(missing + stored.rejects)

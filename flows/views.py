@@ -22,15 +22,15 @@ from transforms.schema import TABLES, Table, duckdb_type
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def parquet_source(wh: Warehouse, table: Table) -> str:
     if not existing_partitions(wh, table):
-        cols = ", ".join(
-            f"CAST(NULL AS {duckdb_type(c.dtype)}) AS {c.name}" for c in table.columns
-        )
+        cols = ", ".join(f"CAST(NULL AS {duckdb_type(c.dtype)}) AS {c.name}" for c in table.columns)
         return f"(SELECT {cols} WHERE false)"
     glob = "/".join([*(["*"] * len(table.partition_by)), FILE_NAME])
     path = (wh.table_dir(table.name) / glob).as_posix()

@@ -33,8 +33,9 @@ def corpus_path(*parts: str) -> Path:
     if not path.exists():
         if os.environ.get("HANSARD_REQUIRE_CORPUS"):
             pytest.fail(f"real corpus required (HANSARD_REQUIRE_CORPUS) but {path} is missing")
-        pytest.skip(f"real corpus not found at {path} (set HANSARD_CORPUS to the shared/corpus "
-                    "folder)")
+        pytest.skip(
+            f"real corpus not found at {path} (set HANSARD_CORPUS to the shared/corpus folder)"
+        )
     return path
 
 

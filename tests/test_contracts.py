@@ -32,8 +32,9 @@ def test_data_dictionary_is_generated_from_the_schema() -> None:
 
 
 @pytest.mark.parametrize("path", view_files(), ids=lambda p: p.name)
-def test_each_view_selects_its_table_columns_in_schema_order(path: Path,
-                                                             warehouse: Warehouse) -> None:
+def test_each_view_selects_its_table_columns_in_schema_order(
+    path: Path, warehouse: Warehouse
+) -> None:
     sql = path.read_text()
     assert sql.startswith("-- "), "every view file starts with a header comment"
     con = duckdb.connect()
@@ -56,14 +57,22 @@ def test_transforms_are_pure() -> None:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                    node.module or ""]
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
                 for name in names:
                     assert name.split(".")[0] not in BANNED_IN_TRANSFORMS, (path.name, name)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
                 fn = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-                assert fn not in {"open", "write_parquet", "write_text", "write_bytes",
-                                  "sink_parquet"}, (path.name, fn)
+                assert fn not in {
+                    "open",
+                    "write_parquet",
+                    "write_text",
+                    "write_bytes",
+                    "sink_parquet",
+                }, (path.name, fn)
 
 
 def test_second_writer_is_refused_and_stale_lock_recovered(tmp_path: Path) -> None:
@@ -76,8 +85,16 @@ def test_second_writer_is_refused_and_stale_lock_recovered(tmp_path: Path) -> No
     # a lock left behind by a process that has exited is taken over
     proc = subprocess.Popen(["true"])
     proc.wait()
-    lock.write_text(json.dumps({"pid": proc.pid, "host": socket.gethostname(),
-                                "what": "crashed run", "since": "2026-01-01T00:00:00"}))
+    lock.write_text(
+        json.dumps(
+            {
+                "pid": proc.pid,
+                "host": socket.gethostname(),
+                "what": "crashed run",
+                "since": "2026-01-01T00:00:00",
+            }
+        )
+    )
     with writer_lock(lock, "recovering"):
         assert json.loads(lock.read_text())["what"] == "recovering"
 
@@ -89,14 +106,27 @@ def test_cli_ingest_sql_formats_and_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", "text", str(SAMPLE), "--warehouse", wh])
     assert result.exit_code == 0, result.output
     assert "5 new" in result.output and "36 contributions" in result.output, result.output
-    csv_out = runner.invoke(app, ["sql", "-w", wh, "-f", "csv",
-                                  "select title from debates order by sitting_date limit 2"])
+    csv_out = runner.invoke(
+        app,
+        ["sql", "-w", wh, "-f", "csv", "select title from debates order by sitting_date limit 2"],
+    )
     assert csv_out.exit_code == 0
     assert csv_out.output.splitlines() == [
-        "title", "Bus Services: Rural Routes", "Public Libraries in Rural Areas"]
-    js = runner.invoke(app, ["sql", "-w", wh, "--format", "json",
-                             "select sitting_date, count(*) as n from contributions "
-                             "group by 1 order by 1 limit 1"])
+        "title",
+        "Bus Services: Rural Routes",
+        "Public Libraries in Rural Areas",
+    ]
+    js = runner.invoke(
+        app,
+        [
+            "sql",
+            "-w",
+            wh,
+            "--format",
+            "json",
+            "select sitting_date, count(*) as n from contributions group by 1 order by 1 limit 1",
+        ],
+    )
     assert json.loads(js.output) == [{"sitting_date": "2024-10-08", "n": 5}]
     table = runner.invoke(app, ["sql", "-w", wh, "select count(*) as n from debates"])
     assert "6" in table.output
@@ -127,7 +157,10 @@ def test_duckdb_cli_opens_every_view_read_only_from_another_directory(tmp_path: 
     query = " union all ".join(f"select '{v}', count(*) from {v}" for v in TABLES)
     out = subprocess.run(
         [str(cli), "-readonly", "-csv", "-noheader", str(wh.duckdb_path), query],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert sorted(out.stdout.split()) == sorted(f"{v},0" for v in TABLES)
     assert SQL_DIR.is_dir()

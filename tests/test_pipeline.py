@@ -183,8 +183,9 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
-def test_bad_input_is_rejected_and_the_run_continues(warehouse: Warehouse, tmp_path: Path,
-                                                      name: str) -> None:
+def test_bad_input_is_rejected_and_the_run_continues(
+    warehouse: Warehouse, tmp_path: Path, name: str
+) -> None:
     data, reason, line = BAD_INPUTS[name]
     bad = tmp_path / "in" / name
     bad.parent.mkdir()
@@ -214,8 +215,13 @@ def test_truncated_and_unknown_lines_are_rejected_with_file_and_line(
     cut = tmp_path / "cut.txt"  # cut inside the second speaker's speech
     cut.write_bytes(_seed_variant(lambda s: s[: s.index("upgrade the status")]))
     odd = tmp_path / "odd.txt"  # an unknown line in the block header
-    odd.write_bytes(_seed_variant(lambda s: s.replace("Commons Chamber\n", "Commons Chamber\n"
-                                                      "Something unexpected here\n", 1)))
+    odd.write_bytes(
+        _seed_variant(
+            lambda s: s.replace(
+                "Commons Chamber\n", "Commons Chamber\nSomething unexpected here\n", 1
+            )
+        )
+    )
     summary = ingest_text([str(cut), str(odd)], str(warehouse.root))
     rejects = {r["reason"]: r for r in read_table(warehouse, REJECTS).iter_rows(named=True)}
     assert set(rejects) == {"truncated", "unknown_line"}
@@ -277,8 +283,14 @@ def test_shared_contribution_survives_when_one_page_showing_it_changes(
     seed = corpus_path("seed", "casey-report-2025-06-16.txt").read_text()
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text(seed)
-    b.write_text(seed[: seed.index("Yvette Cooper Portrait Yvette Cooper\n- View Speech - Hansard"
-                                   " - - - Excerpts\n\nI welcome")].rstrip("\n"))
+    b.write_text(
+        seed[
+            : seed.index(
+                "Yvette Cooper Portrait Yvette Cooper\n- View Speech - Hansard"
+                " - - - Excerpts\n\nI welcome"
+            )
+        ].rstrip("\n")
+    )
     ingest_text([str(a), str(b)], str(warehouse.root))
     assert read_table(warehouse, CONTRIBUTIONS).height == 3  # b's two are a's first two
     a.write_text(seed.replace("I agree with my hon. Friend.", "I agree with him.", 1))
@@ -287,6 +299,9 @@ def test_shared_contribution_survives_when_one_page_showing_it_changes(
     assert len(texts) == 4
     assert sum(t.startswith("I agree with my hon. Friend.") for t in texts) == 1  # b's copy
     assert sum(t.startswith("I agree with him.") for t in texts) == 1
-    assert "re-derived" in views_query(
-        warehouse, "select message from ingest_runs where run_id = ?", [summary.run_id]
-    )[0][0]
+    assert (
+        "re-derived"
+        in views_query(
+            warehouse, "select message from ingest_runs where run_id = ?", [summary.run_id]
+        )[0][0]
+    )

@@ -27,8 +27,9 @@ def page(*blocks: str, location: str = "Commons Chamber", head: str | None = Non
     return (HEAD.format(location=location) if head is None else head) + "\n".join(blocks)
 
 
-def block(key: str, display: str, body: str = "A short remark.",
-          marker: str = "- Hansard - - - Excerpts") -> str:
+def block(
+    key: str, display: str, body: str = "A short remark.", marker: str = "- Hansard - - - Excerpts"
+) -> str:
     return BLOCK.format(key=key, display=display, marker=marker, body=body)
 
 
@@ -37,8 +38,10 @@ def parse(text: str, ref: str = "page.txt") -> PageResult:
 
 
 def test_unknown_marker_variant_is_rejected_with_its_line() -> None:
-    text = page(block("Ada Finch", "Ada Finch (Porthmoor) (LD)"),
-                block("Ben Hale", "Ben Hale", marker="- Hansard - - - - Excerpts"))
+    text = page(
+        block("Ada Finch", "Ada Finch (Porthmoor) (LD)"),
+        block("Ben Hale", "Ben Hale", marker="- Hansard - - - - Excerpts"),
+    )
     result = parse(text)
     assert [c["speaker_key"] for c in result.contributions] == ["Ada Finch"]
     (reject,) = result.rejects
@@ -48,14 +51,20 @@ def test_unknown_marker_variant_is_rejected_with_its_line() -> None:
 
 
 def test_date_and_location_from_the_url_when_the_block_has_none() -> None:
-    url = ("URL: https://parallelparliament.co.uk/lord/ada-finch/debate/2015-10-26/lords/"
-           "grand-committee/harbour-dues\n\n")
+    url = (
+        "URL: https://parallelparliament.co.uk/lord/ada-finch/debate/2015-10-26/lords/"
+        "grand-committee/harbour-dues\n\n"
+    )
     head = "Harbour Dues\n\nBaroness Finch Excerpts\n"
-    result = parse(url + head + block("Baroness Finch", "Baroness Finch (LD)",
-                                      body="My Lords, a brief point."))
+    result = parse(
+        url + head + block("Baroness Finch", "Baroness Finch (LD)", body="My Lords, a brief point.")
+    )
     (debate,) = result.debates
     assert (debate["sitting_date"], debate["location"], debate["house"]) == (
-        date(2015, 10, 26), "Grand Committee", "Lords")
+        date(2015, 10, 26),
+        "Grand Committee",
+        "Lords",
+    )
     assert debate["title"] == "Harbour Dues"
 
 
@@ -91,8 +100,11 @@ This information is provided by Parallel Parliament and does not comprise part o
     result = parse(head + block("Ada Finch", "Ada Finch (Porthmoor) (LD)"))
     assert result.rejects == []
     (c,) = result.contributions
-    assert (c["location"], c["house"], c["text"]) == ("Westminster Hall", "Commons",
-                                                      "A short remark.")
+    assert (c["location"], c["house"], c["text"]) == (
+        "Westminster Hall",
+        "Commons",
+        "A short remark.",
+    )
     assert result.debates[0]["title"] == "Harbour Dues"
 
 
@@ -100,22 +112,34 @@ def test_crlf_bom_and_double_blank_after_quotation() -> None:
     body = "She wrote:\n\n“Harbours are ours.”\n\n\nThat says it all."
     text = page(block("Ada Finch", "Ada Finch (Porthmoor) (LD)", body=body))
     lf = parse(text)
-    crlf = parse_page(PageInput(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(),
-                                "page.txt", "0" * 64, datetime(2026, 1, 1, tzinfo=UTC)))
+    crlf = parse_page(
+        PageInput(
+            b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode(),
+            "page.txt",
+            "0" * 64,
+            datetime(2026, 1, 1, tzinfo=UTC),
+        )
+    )
     assert lf.contributions[0]["text"] == "She wrote:\n\n“Harbours are ours.”\n\nThat says it all."
     assert crlf.contributions == lf.contributions
 
 
 def test_virtual_lords_minister_and_interruption_ending() -> None:
     text = page(
-        block("Lord Vane", "The Minister of State, Home Office (Lord Vane) (Con) [V]",
-              body="My Lords, I will answer in two parts. First—"),
+        block(
+            "Lord Vane",
+            "The Minister of State, Home Office (Lord Vane) (Con) [V]",
+            body="My Lords, I will answer in two parts. First—",
+        ),
         block("Ada Finch", "Ada Finch (Porthmoor) (LD)", body="Will he give way?"),
         location="Lords Chamber",
     )
     first, second = parse(text).contributions
-    assert (first["speaker_name"], first["speaker_office"], first["party"],
-            first["is_virtual"]) == ("Lord Vane", "The Minister of State, Home Office", "Con",
-                                     True)
+    assert (
+        first["speaker_name"],
+        first["speaker_office"],
+        first["party"],
+        first["is_virtual"],
+    ) == ("Lord Vane", "The Minister of State, Home Office", "Con", True)
     assert not second["is_truncated"]  # ends with "?"
     assert not first["is_truncated"]  # a final em dash is an interruption, not a cut

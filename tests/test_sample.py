@@ -11,8 +11,17 @@ import pytest
 from tests.conftest import SAMPLE
 from transforms.pp_text import PageInput, PageResult, parse_page
 
-FIELDS = ("ordinal", "speaker_key", "speaker_name", "speaker_office", "constituency", "party",
-          "sitting_date", "location", "paras")
+FIELDS = (
+    "ordinal",
+    "speaker_key",
+    "speaker_name",
+    "speaker_office",
+    "constituency",
+    "party",
+    "sitting_date",
+    "location",
+    "paras",
+)
 
 
 def expected_rows() -> dict[str, list[dict]]:
@@ -35,8 +44,9 @@ EXPECTED = expected_rows()
 
 def parse(name: str) -> PageResult:
     data = (SAMPLE / name).read_bytes()
-    return parse_page(PageInput(data, name, hashlib.sha256(data).hexdigest(),
-                                datetime(2026, 1, 1, tzinfo=UTC)))
+    return parse_page(
+        PageInput(data, name, hashlib.sha256(data).hexdigest(), datetime(2026, 1, 1, tzinfo=UTC))
+    )
 
 
 def _cell(value: str) -> str | None:
@@ -65,8 +75,9 @@ def test_sample_page_matches_expected(name: str) -> None:
         assert len(paragraphs) == int(w["paras"]), where
         carried = w["constituency"].endswith("*") or w["party"].endswith("*")
         assert g["details_carried"] == carried, where
-        assert g["contribution_type"] == ("collective" if w["marker"] == "N" else
-                                          g["contribution_type"])
+        assert g["contribution_type"] == (
+            "collective" if w["marker"] == "N" else g["contribution_type"]
+        )
         assert not g["is_truncated"], where
 
 
@@ -82,8 +93,10 @@ def test_sample_totals_and_special_cases() -> None:
     questions = [c["text"][:8] for c in rows if c["contribution_type"] == "question"]
     assert sorted(questions) == ["4. What ", "To ask H"]
     two = results["dept-debates-two-blocks.txt"]
-    assert [d["title"] for d in two.debates] == ["Teacher Recruitment: Coastal Schools",
-                                                 "Rural School Transport"]
+    assert [d["title"] for d in two.debates] == [
+        "Teacher Recruitment: Coastal Schools",
+        "Rural School Transport",
+    ]
     assert {d["department"] for d in two.debates} == {"Department for Education"}
     assert {d["location"] for d in two.debates} == {"Commons Chamber", "Westminster Hall"}
     listing = ("Thu 6th Feb 2025", "2nd reading & ", "(Adjournment Debate)")

@@ -36,8 +36,9 @@ def render_table(table: Table) -> str:
     ]
     for c in table.columns:
         desc = c.description.replace("|", "\\|")
-        lines.append(f"| `{c.name}` | {_type(table, c.name)} | "
-                     f"{'yes' if c.nullable else 'no'} | {desc} |")
+        lines.append(
+            f"| `{c.name}` | {_type(table, c.name)} | {'yes' if c.nullable else 'no'} | {desc} |"
+        )
     return "\n".join(lines)
 
 

@@ -23,8 +23,16 @@ Line = tuple[int, str]
 # Kinds that can only be page furniture or a block header, never a speech paragraph.
 STRONG_KINDS = frozenset(
     {
-        Kind.EXCERPTS, Kind.DATE, Kind.AGE, Kind.LOCATION, Kind.NAV, Kind.LIMITED,
-        Kind.MAIN_PAGE, Kind.LISTING_HEAD, Kind.FULL_DEBATE, Kind.DEPARTMENT,
+        Kind.EXCERPTS,
+        Kind.DATE,
+        Kind.AGE,
+        Kind.LOCATION,
+        Kind.NAV,
+        Kind.LIMITED,
+        Kind.MAIN_PAGE,
+        Kind.LISTING_HEAD,
+        Kind.FULL_DEBATE,
+        Kind.DEPARTMENT,
     }
 )
 _ANCHORS = (Kind.EXCERPTS, Kind.MAIN_PAGE, Kind.LIMITED)

@@ -51,7 +51,6 @@ class PageResult:
     debates: list[dict] = field(default_factory=list)
     contributions: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
-    url: str | None = None
 
 
 @dataclass
@@ -122,7 +121,6 @@ def _read_url_line(state: _Page) -> None:
     first = state.lines[0] if state.lines else ""
     if first.startswith("URL: "):
         state.hints = read_url(first[5:].strip())
-        state.result.url = state.hints.url
         state.lines[0] = ""  # consumed
         state.info.department = state.hints.department
 
@@ -131,9 +129,7 @@ def _speaker_lines(state: _Page) -> list[int]:
     """0-based indexes of speaker lines: "<Key> Portrait <Display>" then a marker line."""
     lines = state.lines
     return [
-        i
-        for i in range(len(lines) - 1)
-        if PORTRAIT in lines[i] and looks_like_marker(lines[i + 1])
+        i for i in range(len(lines) - 1) if PORTRAIT in lines[i] and looks_like_marker(lines[i + 1])
     ]
 
 
@@ -264,9 +260,7 @@ def _emit_block(state: _Page, block: _Block) -> None:
 
 def _emit_turn(state: _Page, turn: _Turn, debate_id: str, house: str, head: BlockHeader) -> None:
     if not MARKER_RE.fullmatch(turn.marker):
-        state.reject(
-            "unknown_line", turn.line + 1, f"unknown marker line {turn.marker[:80]!r}"
-        )
+        state.reject("unknown_line", turn.line + 1, f"unknown marker line {turn.marker[:80]!r}")
         return
     if not turn.paragraphs and turn.key is not None:
         at_end = turn.end_line >= _last_content_line(state)

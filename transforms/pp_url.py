@@ -67,9 +67,7 @@ def read_url(url: str) -> UrlHints:
         )
     m = _DEBATE_BY_ID.search(url)
     if m:
-        return UrlHints(
-            url, date.fromisoformat(m["date"]), m["house"], title=_decamel(m["title"])
-        )
+        return UrlHints(url, date.fromisoformat(m["date"]), m["house"], title=_decamel(m["title"]))
     m = _DEPT.search(url)
     if m:
         slug = unquote(m["dept"])

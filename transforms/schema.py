@@ -148,8 +148,8 @@ CONTRIBUTIONS = Table(
             "Order within the debate as published (1-based). For transcript excerpts, the "
             "order within the excerpt.",
         ),
-        _c("speaker_key", STR, True, "Canonical name before \"Portrait\"; null for `None`."),
-        _c("speaker_display", STR, False, "The speaker line as printed after \"Portrait\"."),
+        _c("speaker_key", STR, True, 'Canonical name before "Portrait"; null for `None`.'),
+        _c("speaker_display", STR, False, 'The speaker line as printed after "Portrait".'),
         _c("speaker_name", STR, True, "The person's name as printed (null for collectives)."),
         _c("speaker_office", STR, True, "Office printed with the name, e.g. a minister's."),
         _c("constituency", STR, True, "Constituency as printed or carried from earlier."),
