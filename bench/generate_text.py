@@ -30,8 +30,8 @@ from random import Random
 
 CRAWL_DATE = date(2025, 11, 28)  # fixed "now" for relative ages, so output is deterministic
 MB = 1_000_000
-MIN_PAGE, MAX_PAGE, MEDIAN_PAGE = 20_000, 200_000, 55_000
-MEDIAN_WORDS, WORDS_SIGMA, MAX_WORDS = 120, 0.9, 2000
+MIN_PAGE, MAX_PAGE, MEDIAN_PAGE = 20_000, 195_000, 55_000
+MEDIAN_WORDS, WORDS_SIGMA, MAX_WORDS = 150, 0.9, 2000
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -72,23 +72,48 @@ PLACE_QUAL = ("North", "South", "East", "West", "Upper", "Lower", "Central", "Mi
 PLACE_SUFFIX = ("Vale", "Valley", "Moor", "Heath", "Marsh", "Downs", "Forest", "Wolds", "Fells")
 
 PARTIES_COMMONS = (
-    ("Lab", 50), ("Con", 22), ("LD", 9), ("SNP", 4), ("Lab/Co-op", 5), ("DUP", 2),
-    ("PC", 1), ("Green", 1), ("Reform", 1), ("Ind", 1), ("SDLP", 1), ("Alliance", 1),
+    ("Lab", 50),
+    ("Con", 22),
+    ("LD", 9),
+    ("SNP", 4),
+    ("Lab/Co-op", 5),
+    ("DUP", 2),
+    ("PC", 1),
+    ("Green", 1),
+    ("Reform", 1),
+    ("Ind", 1),
+    ("SDLP", 1),
+    ("Alliance", 1),
 )
 PARTIES_LORDS = (
-    ("Con", 30), ("Lab", 28), ("LD", 10), ("CB", 22), ("Non-Afl", 3), ("GP", 1), ("DUP", 1),
-    ("UUP", 1), ("Ind Lab", 1),
+    ("Con", 30),
+    ("Lab", 28),
+    ("LD", 10),
+    ("CB", 22),
+    ("Non-Afl", 3),
+    ("GP", 1),
+    ("DUP", 1),
+    ("UUP", 1),
+    ("Ind Lab", 1),
 )
 
 DEPARTMENTS = (
-    "Department for Transport", "Department of Health and Social Care",
-    "Department for Education", "Department for Environment, Food and Rural Affairs",
-    "Ministry of Housing, Communities and Local Government", "Home Office",
-    "Ministry of Defence", "Department for Energy Security and Net Zero",
-    "Department for Culture, Media and Sport", "Department for Science, Innovation and Technology",
-    "Department for Work and Pensions", "Ministry of Justice",
-    "Foreign, Commonwealth and Development Office", "HM Treasury",
-    "Department for Business and Trade", "Cabinet Office",
+    "Department for Transport",
+    "Department of Health and Social Care",
+    "Department for Education",
+    "Department for Environment, Food and Rural Affairs",
+    "Ministry of Housing, Communities and Local Government",
+    "Home Office",
+    "Ministry of Defence",
+    "Department for Energy Security and Net Zero",
+    "Department for Culture, Media and Sport",
+    "Department for Science, Innovation and Technology",
+    "Department for Work and Pensions",
+    "Ministry of Justice",
+    "Foreign, Commonwealth and Development Office",
+    "HM Treasury",
+    "Department for Business and Trade",
+    "Cabinet Office",
 )
 DEPT_SLUG = {
     "Department for Transport": "DfT",
@@ -99,157 +124,580 @@ DEPT_SLUG = {
 }
 # topic -> department index, title stems, nouns, people, aims
 TOPICS: tuple[dict, ...] = (
-    dict(dept=0, titles=("Rural Bus Services", "Regional Rail Timetables", "Road Maintenance "
-         "Funding", "Level Crossing Safety", "Cycling Infrastructure", "Ferry Services: Island "
-         "Communities", "Station Accessibility", "Local Roads: Potholes"),
-         nouns=("bus routes", "rail fares", "the timetable", "station car parks",
-                "level crossings", "local road budgets", "the concessionary fare scheme",
-                "cycle lanes", "ferry crossings", "rolling stock", "step-free access",
-                "the pothole backlog", "evening services", "rural connections"),
-         people=("commuters", "bus drivers", "rail passengers", "disabled travellers",
-                 "hauliers", "cyclists", "pupils who travel by bus", "shift workers"),
-         aims=("improve rural bus services", "reduce delays on regional railways",
-               "repair local roads", "make stations accessible")),
-    dict(dept=1, titles=("Community Pharmacies", "GP Appointments: Rural Areas", "Ambulance "
-         "Response Times", "Dental Services", "Maternity Care: Safety", "Hospice Funding",
-         "Mental Health Services for Young People"),
-         nouns=("waiting lists", "ambulance handovers", "GP appointments",
-                "community pharmacies", "NHS dental contracts", "hospice funding",
-                "maternity units", "the mental health workforce", "hospital discharge",
-                "social care packages", "the urgent care centre"),
-         people=("patients", "nurses", "paramedics", "carers", "junior doctors",
-                 "pharmacists", "families of patients", "midwives"),
-         aims=("cut waiting times", "recruit more dentists", "support hospices",
-               "improve maternity safety")),
-    dict(dept=2, titles=("Teacher Recruitment", "Special Educational Needs Provision", "School "
-         "Buildings: Condition", "Further Education Funding", "Free School Meals",
-         "Schools (Breakfast Provision) Bill", "Home-to-School Transport"),
-         nouns=("teacher vacancies", "school budgets", "SEND provision", "education, health and "
-                "care plans", "school buildings", "further education colleges",
-                "free school meals", "breakfast clubs", "exam results", "apprenticeships"),
-         people=("teachers", "parents", "headteachers", "pupils", "teaching assistants",
-                 "college lecturers", "school governors"),
-         aims=("recruit and retain teachers", "improve SEND provision",
-               "repair school buildings", "expand breakfast clubs")),
-    dict(dept=3, titles=("Chalk Streams: Water Quality", "Storm Overflows", "Farming: Support "
-         "Schemes", "Flood Defences", "Tree Planting Targets", "Bathing Water Status",
-         "Agricultural Land: Solar Farms"),
-         nouns=("storm overflows", "river quality", "flood defences", "farm payments",
-                "the environmental land management scheme", "hedgerows", "sewage discharges",
-                "drainage boards", "bathing waters", "soil health", "food security"),
-         people=("farmers", "anglers", "water company customers", "residents in flood-risk "
-                 "areas", "environmental groups", "tenant farmers"),
-         aims=("reduce sewage discharges", "support farmers", "strengthen flood defences",
-               "protect chalk streams")),
-    dict(dept=4, titles=("Social Housing Supply", "Leasehold Reform", "Temporary "
-         "Accommodation", "Local Government Finance", "Planning: Green Belt",
-         "Building Safety: Remediation", "Short-term Lets"),
-         nouns=("social housing", "temporary accommodation", "leasehold charges",
-                "council budgets", "the planning system", "cladding remediation",
-                "housing waiting lists", "affordable homes", "short-term lets",
-                "the local plan"),
-         people=("tenants", "leaseholders", "councillors", "homeless families",
-                 "first-time buyers", "planning officers", "housing associations"),
-         aims=("build more social homes", "end the use of bed and breakfast accommodation",
-               "reform leasehold", "fix local government finance")),
-    dict(dept=5, titles=("Neighbourhood Policing", "Knife Crime", "Retail Crime",
-         "Police Funding Formula", "Antisocial Behaviour", "Fraud Prevention",
-         "Visa Processing Times"),
-         nouns=("neighbourhood policing", "knife crime", "shoplifting", "police numbers",
-                "the funding formula", "antisocial behaviour", "fraud", "visa processing",
-                "response times", "youth diversion schemes", "CCTV coverage"),
-         people=("police officers", "shopkeepers", "victims of crime", "police community "
-                 "support officers", "youth workers", "residents"),
-         aims=("put more officers on the beat", "tackle retail crime", "reduce knife crime",
-               "clear the visa backlog")),
-    dict(dept=6, titles=("Armed Forces Housing", "Veterans' Mental Health", "Defence "
-         "Procurement", "Reserve Forces", "Shipbuilding"),
-         nouns=("service family accommodation", "defence procurement", "the reserves",
-                "veterans' services", "shipbuilding contracts", "recruitment targets",
-                "the equipment plan", "training estates"),
-         people=("service personnel", "veterans", "reservists", "service families",
-                 "defence suppliers"),
-         aims=("improve service housing", "support veterans", "speed up procurement",
-               "grow the reserves")),
-    dict(dept=7, titles=("Energy Bills: Support", "Onshore Wind", "Home Insulation",
-         "Grid Connections", "Off-gas-grid Households", "Community Energy"),
-         nouns=("energy bills", "the price cap", "home insulation", "grid connections",
-                "heat pumps", "onshore wind", "standing charges", "off-grid heating",
-                "community energy schemes", "prepayment meters"),
-         people=("households", "pensioners", "small businesses", "installers",
-                 "rural households", "energy suppliers"),
-         aims=("bring down energy bills", "insulate more homes", "speed up grid connections",
-               "support community energy")),
-    dict(dept=8, titles=("Public Libraries", "Grassroots Music Venues", "Local Museums",
-         "Heritage Railways", "Community Sport Facilities", "Local Newspapers"),
-         nouns=("public libraries", "music venues", "local museums", "heritage sites",
-                "swimming pools", "playing fields", "local journalism", "arts funding",
-                "the lottery distributors"),
-         people=("librarians", "musicians", "volunteers", "young people", "club secretaries",
-                 "local reporters"),
-         aims=("keep libraries open", "protect grassroots venues", "support local museums",
-               "fund community sport")),
-    dict(dept=9, titles=("Rural Broadband", "Mobile Coverage: Not-spots", "Online Safety",
-         "Artificial Intelligence: Public Services", "Digital Exclusion"),
-         nouns=("gigabit broadband", "mobile not-spots", "online safety", "digital skills",
-                "the shared rural network", "voucher schemes", "public sector data",
-                "artificial intelligence"),
-         people=("rural businesses", "older residents", "parents", "software developers",
-                 "small firms", "students"),
-         aims=("roll out gigabit broadband", "close mobile not-spots",
-               "tackle digital exclusion", "keep children safe online")),
-    dict(dept=10, titles=("Carer's Allowance", "Pension Credit Take-up", "Universal Credit: "
-         "Deductions", "Disability Benefits: Assessments", "Child Poverty"),
-         nouns=("carer's allowance", "pension credit", "universal credit", "benefit "
-                "assessments", "child poverty", "the two-child limit", "jobcentres",
-                "the household support fund", "overpayments"),
-         people=("unpaid carers", "pensioners", "claimants", "disabled people",
-                 "single parents", "work coaches"),
-         aims=("increase pension credit take-up", "support unpaid carers",
-               "reduce child poverty", "speed up assessments")),
-    dict(dept=11, titles=("Court Backlogs", "Prison Capacity", "Probation Service",
-         "Legal Aid", "Victims' Rights"),
-         nouns=("the Crown court backlog", "prison places", "the probation service",
-                "legal aid", "victim support", "court buildings", "remand numbers",
-                "rehabilitation programmes"),
-         people=("victims", "magistrates", "prison officers", "probation officers",
-                 "barristers", "witnesses"),
-         aims=("cut the court backlog", "build prison places", "strengthen probation",
-               "support victims")),
+    dict(
+        dept=0,
+        titles=(
+            "Rural Bus Services",
+            "Regional Rail Timetables",
+            "Road Maintenance Funding",
+            "Level Crossing Safety",
+            "Cycling Infrastructure",
+            "Ferry Services: Island Communities",
+            "Station Accessibility",
+            "Local Roads: Potholes",
+        ),
+        nouns=(
+            "bus routes",
+            "rail fares",
+            "the timetable",
+            "station car parks",
+            "level crossings",
+            "local road budgets",
+            "the concessionary fare scheme",
+            "cycle lanes",
+            "ferry crossings",
+            "rolling stock",
+            "step-free access",
+            "the pothole backlog",
+            "evening services",
+            "rural connections",
+        ),
+        people=(
+            "commuters",
+            "bus drivers",
+            "rail passengers",
+            "disabled travellers",
+            "hauliers",
+            "cyclists",
+            "pupils who travel by bus",
+            "shift workers",
+        ),
+        aims=(
+            "improve rural bus services",
+            "reduce delays on regional railways",
+            "repair local roads",
+            "make stations accessible",
+        ),
+    ),
+    dict(
+        dept=1,
+        titles=(
+            "Community Pharmacies",
+            "GP Appointments: Rural Areas",
+            "Ambulance Response Times",
+            "Dental Services",
+            "Maternity Care: Safety",
+            "Hospice Funding",
+            "Mental Health Services for Young People",
+        ),
+        nouns=(
+            "waiting lists",
+            "ambulance handovers",
+            "GP appointments",
+            "community pharmacies",
+            "NHS dental contracts",
+            "hospice funding",
+            "maternity units",
+            "the mental health workforce",
+            "hospital discharge",
+            "social care packages",
+            "the urgent care centre",
+        ),
+        people=(
+            "patients",
+            "nurses",
+            "paramedics",
+            "carers",
+            "junior doctors",
+            "pharmacists",
+            "families of patients",
+            "midwives",
+        ),
+        aims=(
+            "cut waiting times",
+            "recruit more dentists",
+            "support hospices",
+            "improve maternity safety",
+        ),
+    ),
+    dict(
+        dept=2,
+        titles=(
+            "Teacher Recruitment",
+            "Special Educational Needs Provision",
+            "School Buildings: Condition",
+            "Further Education Funding",
+            "Free School Meals",
+            "Schools (Breakfast Provision) Bill",
+            "Home-to-School Transport",
+        ),
+        nouns=(
+            "teacher vacancies",
+            "school budgets",
+            "SEND provision",
+            "education, health and care plans",
+            "school buildings",
+            "further education colleges",
+            "free school meals",
+            "breakfast clubs",
+            "exam results",
+            "apprenticeships",
+        ),
+        people=(
+            "teachers",
+            "parents",
+            "headteachers",
+            "pupils",
+            "teaching assistants",
+            "college lecturers",
+            "school governors",
+        ),
+        aims=(
+            "recruit and retain teachers",
+            "improve SEND provision",
+            "repair school buildings",
+            "expand breakfast clubs",
+        ),
+    ),
+    dict(
+        dept=3,
+        titles=(
+            "Chalk Streams: Water Quality",
+            "Storm Overflows",
+            "Farming: Support Schemes",
+            "Flood Defences",
+            "Tree Planting Targets",
+            "Bathing Water Status",
+            "Agricultural Land: Solar Farms",
+        ),
+        nouns=(
+            "storm overflows",
+            "river quality",
+            "flood defences",
+            "farm payments",
+            "the environmental land management scheme",
+            "hedgerows",
+            "sewage discharges",
+            "drainage boards",
+            "bathing waters",
+            "soil health",
+            "food security",
+        ),
+        people=(
+            "farmers",
+            "anglers",
+            "water company customers",
+            "residents in flood-risk areas",
+            "environmental groups",
+            "tenant farmers",
+        ),
+        aims=(
+            "reduce sewage discharges",
+            "support farmers",
+            "strengthen flood defences",
+            "protect chalk streams",
+        ),
+    ),
+    dict(
+        dept=4,
+        titles=(
+            "Social Housing Supply",
+            "Leasehold Reform",
+            "Temporary Accommodation",
+            "Local Government Finance",
+            "Planning: Green Belt",
+            "Building Safety: Remediation",
+            "Short-term Lets",
+        ),
+        nouns=(
+            "social housing",
+            "temporary accommodation",
+            "leasehold charges",
+            "council budgets",
+            "the planning system",
+            "cladding remediation",
+            "housing waiting lists",
+            "affordable homes",
+            "short-term lets",
+            "the local plan",
+        ),
+        people=(
+            "tenants",
+            "leaseholders",
+            "councillors",
+            "homeless families",
+            "first-time buyers",
+            "planning officers",
+            "housing associations",
+        ),
+        aims=(
+            "build more social homes",
+            "end the use of bed and breakfast accommodation",
+            "reform leasehold",
+            "fix local government finance",
+        ),
+    ),
+    dict(
+        dept=5,
+        titles=(
+            "Neighbourhood Policing",
+            "Knife Crime",
+            "Retail Crime",
+            "Police Funding Formula",
+            "Antisocial Behaviour",
+            "Fraud Prevention",
+            "Visa Processing Times",
+        ),
+        nouns=(
+            "neighbourhood policing",
+            "knife crime",
+            "shoplifting",
+            "police numbers",
+            "the funding formula",
+            "antisocial behaviour",
+            "fraud",
+            "visa processing",
+            "response times",
+            "youth diversion schemes",
+            "CCTV coverage",
+        ),
+        people=(
+            "police officers",
+            "shopkeepers",
+            "victims of crime",
+            "police community support officers",
+            "youth workers",
+            "residents",
+        ),
+        aims=(
+            "put more officers on the beat",
+            "tackle retail crime",
+            "reduce knife crime",
+            "clear the visa backlog",
+        ),
+    ),
+    dict(
+        dept=6,
+        titles=(
+            "Armed Forces Housing",
+            "Veterans' Mental Health",
+            "Defence Procurement",
+            "Reserve Forces",
+            "Shipbuilding",
+        ),
+        nouns=(
+            "service family accommodation",
+            "defence procurement",
+            "the reserves",
+            "veterans' services",
+            "shipbuilding contracts",
+            "recruitment targets",
+            "the equipment plan",
+            "training estates",
+        ),
+        people=(
+            "service personnel",
+            "veterans",
+            "reservists",
+            "service families",
+            "defence suppliers",
+        ),
+        aims=(
+            "improve service housing",
+            "support veterans",
+            "speed up procurement",
+            "grow the reserves",
+        ),
+    ),
+    dict(
+        dept=7,
+        titles=(
+            "Energy Bills: Support",
+            "Onshore Wind",
+            "Home Insulation",
+            "Grid Connections",
+            "Off-gas-grid Households",
+            "Community Energy",
+        ),
+        nouns=(
+            "energy bills",
+            "the price cap",
+            "home insulation",
+            "grid connections",
+            "heat pumps",
+            "onshore wind",
+            "standing charges",
+            "off-grid heating",
+            "community energy schemes",
+            "prepayment meters",
+        ),
+        people=(
+            "households",
+            "pensioners",
+            "small businesses",
+            "installers",
+            "rural households",
+            "energy suppliers",
+        ),
+        aims=(
+            "bring down energy bills",
+            "insulate more homes",
+            "speed up grid connections",
+            "support community energy",
+        ),
+    ),
+    dict(
+        dept=8,
+        titles=(
+            "Public Libraries",
+            "Grassroots Music Venues",
+            "Local Museums",
+            "Heritage Railways",
+            "Community Sport Facilities",
+            "Local Newspapers",
+        ),
+        nouns=(
+            "public libraries",
+            "music venues",
+            "local museums",
+            "heritage sites",
+            "swimming pools",
+            "playing fields",
+            "local journalism",
+            "arts funding",
+            "the lottery distributors",
+        ),
+        people=(
+            "librarians",
+            "musicians",
+            "volunteers",
+            "young people",
+            "club secretaries",
+            "local reporters",
+        ),
+        aims=(
+            "keep libraries open",
+            "protect grassroots venues",
+            "support local museums",
+            "fund community sport",
+        ),
+    ),
+    dict(
+        dept=9,
+        titles=(
+            "Rural Broadband",
+            "Mobile Coverage: Not-spots",
+            "Online Safety",
+            "Artificial Intelligence: Public Services",
+            "Digital Exclusion",
+        ),
+        nouns=(
+            "gigabit broadband",
+            "mobile not-spots",
+            "online safety",
+            "digital skills",
+            "the shared rural network",
+            "voucher schemes",
+            "public sector data",
+            "artificial intelligence",
+        ),
+        people=(
+            "rural businesses",
+            "older residents",
+            "parents",
+            "software developers",
+            "small firms",
+            "students",
+        ),
+        aims=(
+            "roll out gigabit broadband",
+            "close mobile not-spots",
+            "tackle digital exclusion",
+            "keep children safe online",
+        ),
+    ),
+    dict(
+        dept=10,
+        titles=(
+            "Carer's Allowance",
+            "Pension Credit Take-up",
+            "Universal Credit: Deductions",
+            "Disability Benefits: Assessments",
+            "Child Poverty",
+        ),
+        nouns=(
+            "carer's allowance",
+            "pension credit",
+            "universal credit",
+            "benefit assessments",
+            "child poverty",
+            "the two-child limit",
+            "jobcentres",
+            "the household support fund",
+            "overpayments",
+        ),
+        people=(
+            "unpaid carers",
+            "pensioners",
+            "claimants",
+            "disabled people",
+            "single parents",
+            "work coaches",
+        ),
+        aims=(
+            "increase pension credit take-up",
+            "support unpaid carers",
+            "reduce child poverty",
+            "speed up assessments",
+        ),
+    ),
+    dict(
+        dept=11,
+        titles=(
+            "Court Backlogs",
+            "Prison Capacity",
+            "Probation Service",
+            "Legal Aid",
+            "Victims' Rights",
+        ),
+        nouns=(
+            "the Crown court backlog",
+            "prison places",
+            "the probation service",
+            "legal aid",
+            "victim support",
+            "court buildings",
+            "remand numbers",
+            "rehabilitation programmes",
+        ),
+        people=(
+            "victims",
+            "magistrates",
+            "prison officers",
+            "probation officers",
+            "barristers",
+            "witnesses",
+        ),
+        aims=(
+            "cut the court backlog",
+            "build prison places",
+            "strengthen probation",
+            "support victims",
+        ),
+    ),
+)
+PORTFOLIOS = (
+    ("Rail", "Roads and Local Transport", "Buses"),
+    ("Care", "Health and Secondary Care", "Public Health and Prevention"),
+    ("School Standards", "Skills", "Children and Families"),
+    ("Farming", "Water and Flooding", "Nature"),
+    ("Housing and Planning", "Local Government and Homelessness"),
+    ("Policing and Crime", "Security", "Border Security and Asylum"),
+    ("the Armed Forces", "Veterans and People", "Defence Procurement"),
+    ("Energy Consumers", "Energy"),
+    ("Creative Industries, Media and Arts", "Sport, Media, Civil Society and Youth"),
+    ("Data Protection and Telecoms", "the Digital Economy"),
+    ("Pensions", "Social Security and Disability", "Employment"),
+    (
+        "Courts and Legal Services",
+        "Prisons, Parole and Probation",
+        "Victims and Violence Against Women and Girls",
+    ),
+    ("Development", "Europe"),
+    ("the Cabinet Office", "Exchequer Secretary"),
+    ("Trade Policy", "Small Business"),
+    ("the Constitution", "the Cabinet Office"),
 )
 ORGS = (
-    "the local council", "the regulator", "the integrated care board", "the department",
-    "the county council", "the combined authority", "the Local Government Association",
-    "the National Audit Office", "the Select Committee", "the trade association",
-    "a local charity", "the chamber of commerce", "the parish council", "the health trust",
+    "the local council",
+    "the regulator",
+    "the integrated care board",
+    "the department",
+    "the county council",
+    "the combined authority",
+    "the Local Government Association",
+    "the National Audit Office",
+    "the Select Committee",
+    "the trade association",
+    "a local charity",
+    "the chamber of commerce",
+    "the parish council",
+    "the health trust",
 )
 JOBS = (
-    "retired nurse", "farmer", "teacher", "shop owner", "bus driver", "carer", "student",
-    "engineer", "café owner", "lorry driver", "pensioner", "care worker", "electrician",
+    "retired nurse",
+    "farmer",
+    "teacher",
+    "shop owner",
+    "bus driver",
+    "carer",
+    "student",
+    "engineer",
+    "café owner",
+    "lorry driver",
+    "pensioner",
+    "care worker",
+    "electrician",
 )
 PERIODS = ("decade", "five years", "two years", "year", "three years", "parliament")
-DURATIONS = ("six weeks", "three months", "eighteen weeks", "a year", "nine months",
-             "four hours", "two days", "fourteen months", "a fortnight")
-CHANGES = ("fallen sharply", "risen steadily", "become less reliable", "been cut back",
-           "been stretched to breaking point", "improved only slowly", "stood still",
-           "got noticeably worse", "recovered a little")
-EVALUATIONS = ("a priority for the spending review", "funded properly", "reviewed urgently",
-               "protected from further cuts", "simpler for people to use",
-               "measured against clear targets", "decided locally")
-HARDSHIPS = ("travel miles for basic services", "wait months for an answer",
-             "choose between heating and eating", "fill in the same form three times",
-             "rely on the goodwill of neighbours", "pay more for a worse service")
-GOV_ACTIONS = ("published a consultation", "increased funding", "set up a taskforce",
-               "changed the guidance", "written to every council", "launched a pilot",
-               "commissioned an independent review", "laid new regulations")
-GOV_FUTURE = ("publish our response", "set out further measures", "report back to the House",
-              "announce the allocations", "legislate where necessary", "extend the pilot")
+DURATIONS = (
+    "six weeks",
+    "three months",
+    "eighteen weeks",
+    "a year",
+    "nine months",
+    "four hours",
+    "two days",
+    "fourteen months",
+    "a fortnight",
+)
+CHANGES = (
+    "fallen sharply",
+    "risen steadily",
+    "become less reliable",
+    "been cut back",
+    "been stretched to breaking point",
+    "improved only slowly",
+    "stood still",
+    "got noticeably worse",
+    "recovered a little",
+)
+EVALUATIONS = (
+    "a priority for the spending review",
+    "funded properly",
+    "reviewed urgently",
+    "protected from further cuts",
+    "simpler for people to use",
+    "measured against clear targets",
+    "decided locally",
+)
+HARDSHIPS = (
+    "travel miles for basic services",
+    "wait months for an answer",
+    "choose between heating and eating",
+    "fill in the same form three times",
+    "rely on the goodwill of neighbours",
+    "pay more for a worse service",
+)
+GOV_ACTIONS = (
+    "published a consultation",
+    "increased funding",
+    "set up a taskforce",
+    "changed the guidance",
+    "written to every council",
+    "launched a pilot",
+    "commissioned an independent review",
+    "laid new regulations",
+)
+GOV_FUTURE = (
+    "publish our response",
+    "set out further measures",
+    "report back to the House",
+    "announce the allocations",
+    "legislate where necessary",
+    "extend the pilot",
+)
 ADVERBS = ("frankly", "simply", "clearly", "genuinely", "of course", "in practice")
-INTERESTS = ("a vice-president of the Local Government Association",
-             "the chair of a housing association", "a farmer", "a trustee of a charity "
-             "working in this area", "the owner of a small business")
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+INTERESTS = (
+    "a vice-president of the Local Government Association",
+    "the chair of a housing association",
+    "a farmer",
+    "a trustee of a charity working in this area",
+    "the owner of a small business",
+)
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 # Templates: {slot} names below. Our own wording; a sentence is about 12-35 words.
@@ -278,14 +726,12 @@ SENTENCES = (
     "Nobody in this Chamber disputes the aim; the argument is about the means.",
     "The report published in {month} found that {noun} in the poorest areas had {change}.",
     "We are spending {money} a year on {noun}, and yet {people} say it is harder than ever.",
-    "Ministers must explain why {noun} in {place} still lag so far behind the national "
-    "average.",
+    "Ministers must explain why {noun} in {place} still lag so far behind the national average.",
     "This is about fairness between regions as much as it is about money.",
     "I welcome the announcement, but {people} will judge it by results, not by press releases.",
     "A small change to the guidance on {noun} would make an enormous difference in practice.",
     "The Department's own data show a fall of {pct} since {year}.",
-    "We listened carefully to {people}, and the new approach to {noun} reflects what they told "
-    "us.",
+    "We listened carefully to {people}, and the new approach to {noun} reflects what they told us.",
     "When {org} looked at {noun}, it found money being spent twice over in some places and not "
     "at all in others.",
     "I am happy to meet {people} from {place} to hear about {noun} directly.",
@@ -317,23 +763,134 @@ LORDS_SENTENCES = (
     "The report from your Lordships' committee on {noun} deserves a full response.",
     "I am sure the whole House will want to thank {people} for their work on {noun}.",
     "Is the Minister aware that {noun} in {place} have {change} since {year}?",
-    "My noble friend is right to raise {noun}, and I will take that point back to the "
-    "department.",
+    "My noble friend is right to raise {noun}, and I will take that point back to the department.",
 )
 CHAIR_LINES = (
-    "Order.", "Order. I call {name}.", "Order. Members must be heard.",
-    "I call the shadow Minister.", "Order. We must move on.", "I call {name}.",
+    "Order.",
+    "Order. I call {name}.",
+    "Order. Members must be heard.",
+    "I call the shadow Minister.",
+    "Order. We must move on.",
+    "I call {name}.",
     "Order. Interventions must be brief.",
     "Order. I remind Members that there is a time limit of {small} minutes on speeches.",
-    "Order. The hon. Member has made his point.", "Questions need to be short.",
+    "Order. The hon. Member has made his point.",
+    "Questions need to be short.",
 )
 LORDS_CHAIR_LINES = (
     "My Lords, it is the turn of the Conservative Benches.",
     "My Lords, there is time for a brief question from the noble {peer}.",
     "My Lords, the time allowed for this Question has elapsed.",
 )
-INTERJECTIONS = ("[Interruption.]", "—[Interruption.]", "[Laughter.]",
-                 "[Hon. Members: “Hear, hear!”]", "[Hon. Members: “Answer!]")
+INTERJECTIONS = (
+    "[Interruption.]",
+    "—[Interruption.]",
+    "[Laughter.]",
+    "[Hon. Members: “Hear, hear!”]",
+    "[Hon. Members: “Answer!]",
+)
+
+# Compositional sentences: subject + verb phrase + object + modifier, sometimes two clauses
+# joined; verbs are modal or past so any subject agrees.
+SUBJECTS = (
+    "The Government",
+    "The department",
+    "Every council in the region",
+    "My local authority",
+    "The regulator",
+    "Too many families",
+    "Small businesses in my area",
+    "Ministers",
+    "The previous Administration",
+    "Local campaigners",
+    "The whole sector",
+    "The independent review",
+    "Each of us in this House",
+    "The evidence from the pilot areas",
+    "Our constituents",
+    "The Treasury",
+    "Successive Governments",
+    "The Opposition",
+    "The Select Committee",
+    "Local leaders",
+    "The industry",
+    "Providers",
+    "Voluntary groups",
+    "The public",
+    "Officials",
+)
+VERBS = (
+    "cannot ignore",
+    "should prioritise",
+    "must get a grip on",
+    "failed to plan for",
+    "warned us about",
+    "underestimated",
+    "will be judged on",
+    "could do far more about",
+    "raised concerns about",
+    "promised to review",
+    "quietly cut back",
+    "invested heavily in",
+    "never properly funded",
+    "did not consult on",
+    "would benefit from reform of",
+    "must be honest about",
+    "will want to see progress on",
+    "cannot keep patching up",
+    "should publish the figures on",
+    "must listen to those who work in",
+    "badly misjudged",
+    "took far too long over",
+    "deserve clarity about",
+    "will need certainty on",
+    "could learn from other countries about",
+    "needed a proper strategy for",
+    "lost confidence in",
+    "worked hard to rescue",
+    "should never have neglected",
+    "might yet turn around",
+    "did not anticipate the pressure on",
+    "rightly questioned",
+)
+MODIFIERS = (
+    "this winter",
+    "in rural areas",
+    "for the third year running",
+    "despite repeated warnings",
+    "without any extra funding",
+    "in the north of England",
+    "in towns like {place}",
+    "at a time of rising costs",
+    "over the coming months",
+    "across the whole country",
+    "before the next election",
+    "in the most deprived wards",
+    "on the ground",
+    "in coastal communities",
+    "since the pandemic",
+    "after years of delay",
+    "in every part of the United Kingdom",
+    "for a generation",
+    "within existing budgets",
+    "at the earliest opportunity",
+    "in {place} and beyond",
+    "as a matter of urgency",
+    "",
+    "",
+    "",
+    "",
+)
+JOINS = (
+    ", and ",
+    ", but ",
+    "; yet ",
+    ", because ",
+    ", which is why ",
+    "—and ",
+    ", while ",
+    ", so ",
+)
 
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -344,8 +901,10 @@ def _compile(templates: tuple[str, ...]) -> list[list[str]]:
 
 
 C_SENTENCES, C_QUESTIONS = _compile(SENTENCES), _compile(QUESTIONS)
-C_LORDS, C_CHAIR, C_LORDS_CHAIR = _compile(LORDS_SENTENCES), _compile(CHAIR_LINES), _compile(
-    LORDS_CHAIR_LINES
+C_LORDS, C_CHAIR, C_LORDS_CHAIR = (
+    _compile(LORDS_SENTENCES),
+    _compile(CHAIR_LINES),
+    _compile(LORDS_CHAIR_LINES),
 )
 
 # --------------------------------------------------------------------------- people
@@ -433,12 +992,17 @@ class Generator:
         self.words_hist = [0] * (MAX_WORDS + 1)
         self.speeches = 0
         self.slots: dict[str, Callable[[], str]] = {
-            "place": self.place, "people": lambda: self.rng.choice(self.topic["people"]),
+            "place": self.place,
+            "people": lambda: self.rng.choice(self.topic["people"]),
             "noun": lambda: self.rng.choice(self.topic["nouns"]),
-            "change": lambda: self.rng.choice(CHANGES), "period": lambda: self.rng.choice(PERIODS),
-            "pct": lambda: f"{self.rng.randint(3, 74)}%", "duration": lambda: self.rng.choice(
-                DURATIONS), "money": self.money, "small": lambda: str(self.rng.randint(2, 6)),
-            "org": lambda: self.rng.choice(ORGS), "Org": lambda: self._cap(self.rng.choice(ORGS)),
+            "change": lambda: self.rng.choice(CHANGES),
+            "period": lambda: self.rng.choice(PERIODS),
+            "pct": lambda: f"{self.rng.randint(3, 74)}%",
+            "duration": lambda: self.rng.choice(DURATIONS),
+            "money": self.money,
+            "small": lambda: str(self.rng.randint(2, 6)),
+            "org": lambda: self.rng.choice(ORGS),
+            "Org": lambda: self._cap(self.rng.choice(ORGS)),
             "adverb": lambda: self.rng.choice(ADVERBS),
             "Adverb_cap": lambda: self._cap(self.rng.choice(ADVERBS)),
             "hardship": lambda: self.rng.choice(HARDSHIPS),
@@ -492,9 +1056,15 @@ class Generator:
         first, surname = r.choice(FIRST_M if male else FIRST_F), r.choice(SURNAMES)
         key = f"{first} {surname}"
         honour = r.random()
-        name = (f"{'Sir' if male else 'Dame'} {key}" if honour < 0.05
-                else f"Dr {key}" if honour < 0.09 else f"Mr {key}" if male and honour < 0.14
-                else key)
+        name = (
+            f"{'Sir' if male else 'Dame'} {key}"
+            if honour < 0.05
+            else f"Dr {key}"
+            if honour < 0.09
+            else f"Mr {key}"
+            if male and honour < 0.14
+            else key
+        )
         p = Person(key, name, surname, male, self._weighted(PARTIES_COMMONS), self.constituency())
         if r.random() < 0.03:
             p.later_key = f"Lord {surname}"
@@ -510,8 +1080,15 @@ class Generator:
 
     def _bishop(self) -> Person:
         see = self.place()
-        return Person(f"Bishop of {see}", f"The Lord Bishop of {see}", see, True, "Bishops",
-                      lord=True, bishop=True)
+        return Person(
+            f"Bishop of {see}",
+            f"The Lord Bishop of {see}",
+            see,
+            True,
+            "Bishops",
+            lord=True,
+            bishop=True,
+        )
 
     # ---- text
 
@@ -521,6 +1098,25 @@ class Generator:
         for i, part in enumerate(parts):
             out.append(slots[part]() if i % 2 else part)
         return "".join(out)
+
+    def clause(self) -> str:
+        r = self.rng
+        mod = r.choice(MODIFIERS)
+        if "{" in mod:
+            mod = mod.replace("{place}", self.place())
+        text = f"{r.choice(SUBJECTS)} {r.choice(VERBS)} {r.choice(self.topic['nouns'])}"
+        return f"{text} {mod}" if mod else text
+
+    def composed(self) -> str:
+        first = self.clause()
+        if self.rng.random() < 0.45:
+            second = self.clause()
+            if not second.startswith(
+                ("The Government", "The Treasury", "The Opposition", "The Select", "Ministers")
+            ):
+                second = second[0].lower() + second[1:]
+            first += self.rng.choice(JOINS) + second
+        return first + "."
 
     def money(self) -> str:
         r = self.rng
@@ -535,6 +1131,39 @@ class Generator:
         n = int(self.rng.lognormvariate(math.log(MEDIAN_WORDS * scale), WORDS_SIGMA))
         return max(4, min(MAX_WORDS, n))
 
+    def sentence(self, lords: bool, opens_speech: bool) -> str:
+        r = self.rng
+        roll = r.random()
+        if lords and roll < 0.08:
+            s = self.fill(r.choice(C_LORDS))
+        elif roll < 0.16:
+            s = self.fill(r.choice(C_QUESTIONS))
+        elif roll < 0.55:
+            s = self.composed()
+        else:
+            s = self.fill(r.choice(C_SENTENCES))
+        if r.random() < 0.02:
+            s = s[:-1] + " " + r.choice(INTERJECTIONS)
+        if opens_speech and lords and r.random() < 0.8:
+            s = "My Lords, " + (s if s.startswith(("I ", "Is ")) else s[0].lower() + s[1:])
+        return s
+
+    def quotation(self) -> str:
+        """A quotation paragraph, sometimes with a citation; sometimes two empty lines after."""
+        r = self.rng
+        quote = "“" + self.fill(r.choice(C_SENTENCES)) + " " + self.fill(r.choice(C_SENTENCES))[:-1]
+        if r.random() < 0.3:
+            quote += (
+                f"”—[Official Report, {r.randint(1, 28)} "
+                f"{r.choice(MONTHS)} {r.randint(2012, 2024)}; Vol. "
+                f"{r.randint(600, 780)}, c. {r.randint(10, 990)}.]"
+            )
+        else:
+            quote += r.choice(("”.", "”—", "”."))
+        if r.random() < 0.4:
+            quote += "\n"  # written as a paragraph: two empty lines follow
+        return quote
+
     def paragraphs(self, words: int, lords: bool, opener: str | None = None) -> list[str]:
         """Sentences until `words`, grouped into paragraphs of lognormal length (~55 words)."""
         r = self.rng
@@ -547,43 +1176,27 @@ class Generator:
             cur_words = total = len(opener.split())
         quote_next = False
         while total < words:
-            roll = r.random()
-            if lords and roll < 0.08:
-                s = self.fill(r.choice(C_LORDS))
-            elif roll < 0.16:
-                s = self.fill(r.choice(C_QUESTIONS))
-            else:
-                s = self.fill(r.choice(C_SENTENCES))
-            if r.random() < 0.02:
-                s = s[:-1] + " " + r.choice(INTERJECTIONS)
-            if not cur and lords and not paras and r.random() < 0.8:
-                s = "My Lords, " + s[0].lower() + s[1:]
+            s = self.sentence(lords, not cur and not paras)
             cur.append(s)
             n = s.count(" ") + 1
             cur_words += n
             total += n
-            if cur_words >= para_target or total >= words:
-                paras.append(" ".join(cur))
-                cur, cur_words = [], 0
-                para_target = max(12, int(r.lognormvariate(math.log(55), 0.55)))
-                if quote_next:
-                    paras.append("“" + self.fill(r.choice(C_SENTENCES)) + " " + self.fill(
-                        r.choice(C_SENTENCES))[:-1] + r.choice(("”.", "”—", "”.")))
-                    if r.random() < 0.3:
-                        paras[-1] += (f"—[Official Report, {r.randint(1, 28)} "
-                                      f"{r.choice(MONTHS)} {r.randint(2012, 2024)}; Vol. "
-                                      f"{r.randint(600, 780)}, c. {r.randint(10, 990)}.]")
-                    paras.append("")  # sometimes two empty lines after a quotation
-                    quote_next = False
-                elif total < words and r.random() < 0.04:
-                    paras[-1] = paras[-1][:-1] + ", which put it this way:"
-                    quote_next = True
-        if r.random() < 0.02:
-            paras[-1] = paras[-1].rstrip(".?!") + "—"  # interrupted in the record
-        while paras and paras[-1] == "":
-            paras.pop()
-        # drop most of the doubled blanks again: only ~40% of quotes keep them
-        return [p for p in paras if p != "" or r.random() < 0.4]
+            if cur_words < para_target and total < words:
+                continue
+            paras.append(" ".join(cur))
+            cur, cur_words = [], 0
+            para_target = max(12, int(r.lognormvariate(math.log(55), 0.55)))
+            if quote_next:
+                paras.append(self.quotation())
+                quote_next = False
+            elif total < words and r.random() < 0.04:
+                paras[-1] = paras[-1][:-1] + ", which put it this way:"
+                quote_next = True
+        if cur:  # an opener longer than the whole speech
+            paras.append(" ".join(cur))
+        if r.random() < 0.02 and not paras[-1].endswith("\n"):
+            paras[-1] = paras[-1].rstrip(".?!”") + "—"  # interrupted in the record
+        return paras
 
     # ---- debates and pages
 
@@ -597,15 +1210,20 @@ class Generator:
         title = r.choice(topic["titles"])
         if r.random() < 0.3:
             title = f"{title}: {self.place()}" if ":" not in title else title
-        day = date(2012, 1, 1) + timedelta(days=r.randint(0, (date(2025, 11, 20) - date(2012, 1,
-                                                                                      1)).days))
+        day = date(2012, 1, 1) + timedelta(
+            days=r.randint(0, (date(2025, 11, 20) - date(2012, 1, 1)).days)
+        )
+        if day.month == 8:  # summer recess
+            day += timedelta(days=31)
         while day.weekday() > (4 if r.random() < 0.15 else 3):  # mostly Mon-Thu, some Fri
             day -= timedelta(days=1)
         stage = None
         if location == "Public Bill Committees":
             title = title.split(":")[0] + " Bill"
-            stage = (f"Committee stage & Committee Debate: {ordinal(r.randint(1, 14))} sitting: "
-                     "House of Commons")
+            stage = (
+                f"Committee stage & Committee Debate: {ordinal(r.randint(1, 14))} sitting: "
+                "House of Commons"
+            )
         d = Debate(title, day, location, DEPARTMENTS[topic["dept"]], topic, stage)
         self.recent.append(d)
         if len(self.recent) > 200:
@@ -622,25 +1240,32 @@ class Generator:
             if r.random() < 0.3:
                 pool.append(r.choice(self.bishops))
             mperson = r.choice(self.peers)
-            office = r.choice((f"The Minister of State, {dept}",
-                               f"The Parliamentary Under-Secretary of State, {dept}"))
+            office = r.choice(
+                (
+                    f"The Minister of State, {dept}",
+                    f"The Parliamentary Under-Secretary of State, {dept}",
+                )
+            )
             minister = Role(mperson, office)
             chair_person = r.choice(self.peers)
             if debate.location == "Grand Committee":
                 chair = Role(chair_person, "The Deputy Chairman of Committees", "gc")
             else:
-                chair = Role(chair_person, r.choice(("The Lord Speaker", "The Deputy Speaker")),
-                             "lords")
+                chair = Role(
+                    chair_person, r.choice(("The Lord Speaker", "The Deputy Speaker")), "lords"
+                )
         else:
             pool = r.sample(self.mps, r.randint(4, 28))
             mperson = r.choice(self.mps)
             stem = dept.replace("Department for ", "").replace("Department of ", "")
-            office = r.choice((
-                f"The Minister of State, {dept}",
-                f"The Parliamentary Under-Secretary of State for {stem}",
-                f"The Minister for {r.choice(debate.topic['nouns']).removeprefix('the ').title()}",
-                f"The Secretary of State for {stem}",
-            ))
+            office = r.choice(
+                (
+                    f"The Minister of State, {dept}",
+                    f"The Parliamentary Under-Secretary of State for {stem}",
+                    f"The Minister for {r.choice(PORTFOLIOS[debate.topic['dept']])}",
+                    f"The Secretary of State for {stem}",
+                )
+            )
             minister = Role(mperson, office, short_office=r.choice((None, None, "The Minister")))
             chair_person = r.choice(self.mps)
             if debate.location == "Westminster Hall":
@@ -648,11 +1273,15 @@ class Generator:
             elif debate.location == "Public Bill Committees":
                 chair = Role(chair_person, "The Chair", "pbc")
             elif r.random() < 0.4:
-                chair = Role(chair_person, "Mr Speaker" if chair_person.male else "Madam Speaker",
-                             "speaker")
+                chair = Role(
+                    chair_person, "Mr Speaker" if chair_person.male else "Madam Speaker", "speaker"
+                )
             else:
-                chair = Role(chair_person, "Mr Deputy Speaker" if chair_person.male
-                             else "Madam Deputy Speaker", "deputy")
+                chair = Role(
+                    chair_person,
+                    "Mr Deputy Speaker" if chair_person.male else "Madam Deputy Speaker",
+                    "deputy",
+                )
         roles = [Role(p) for p in pool if p is not member]
         return [Role(member), *roles], minister, chair
 
@@ -680,8 +1309,11 @@ class Generator:
                 return key, f"{role.office} ({p.name})"
             return key, role.short_office or p.name
         if first:
-            virtual = " [V]" if date(2020, 4, 21) <= debate.day <= date(2021, 7, 22) and (
-                r.random() < 0.35) else ""
+            virtual = (
+                " [V]"
+                if date(2020, 4, 21) <= debate.day <= date(2021, 7, 22) and (r.random() < 0.35)
+                else ""
+            )
             return key, f"{p.name} ({p.constituency}) ({p.party}){virtual}"
         if r.random() < 0.12:
             return key, f"{'Mr' if p.male else r.choice(('Mrs', 'Ms'))} {p.surname}"
@@ -689,8 +1321,9 @@ class Generator:
 
     def marker(self, is_member: bool, debate: Debate) -> str:
         video = self.rng.random() < (0.75 if debate.day.year >= 2021 else 0.05)
-        return ("- View Speech " if video else "- ") + (
-            "Hansard - -" if is_member else "Hansard - - - Excerpts")
+        return ("- View Speech - " if video else "- ") + (
+            "Hansard - -" if is_member else "Hansard - - - Excerpts"
+        )
 
 
 class PageWriter:
@@ -712,12 +1345,19 @@ NAV_LINES = (
     "Read Full debate Read Hansard Text",
 )
 LOCATIONS = (
-    ("Commons Chamber", 50), ("Lords Chamber", 24), ("Westminster Hall", 14),
-    ("Grand Committee", 7), ("Public Bill Committees", 5),
+    ("Commons Chamber", 50),
+    ("Lords Chamber", 24),
+    ("Westminster Hall", 14),
+    ("Grand Committee", 7),
+    ("Public Bill Committees", 5),
 )
-HOUSE_SLUG = {"Commons Chamber": "commons", "Westminster Hall": "commons",
-              "Public Bill Committees": "commons", "Lords Chamber": "lords",
-              "Grand Committee": "lords"}
+HOUSE_SLUG = {
+    "Commons Chamber": "commons",
+    "Westminster Hall": "commons",
+    "Public Bill Committees": "commons",
+    "Lords Chamber": "lords",
+    "Grand Committee": "lords",
+}
 
 
 @dataclass
@@ -739,8 +1379,15 @@ class Corpus:
 
     # ---- block parts
 
-    def block_header(self, pw: PageWriter, debate: Debate, member: Person, titled: bool,
-                     nbsp: bool, bare_lords: bool) -> None:
+    def block_header(
+        self,
+        pw: PageWriter,
+        debate: Debate,
+        member: Person,
+        titled: bool,
+        nbsp: bool,
+        bare_lords: bool,
+    ) -> None:
         r = self.g.rng
         if debate.stage and not titled:
             pw.w(f"{debate.stage}\n")  # PBC: the stage line replaces title / Excerpts
@@ -753,13 +1400,18 @@ class Corpus:
         pw.w(f"{date_line(debate.day)}\n\n{age_line(debate.day, nbsp)}\n\n{debate.location}\n")
         if debate.stage:
             act = debate.title
-            pw.w(f"Read Full debate {act} View all {act} Debates Read Hansard Text Read Debate "
-                 f"Ministerial Extracts Amendment Paper: Consolidated Amendment Paper as at "
-                 f"{debate.day.day} {MONTHS[debate.day.month - 1][:3]} {debate.day.year} - "
-                 f"({debate.day.day} {MONTHS[debate.day.month - 1][:3]} {debate.day.year})\n")
+            pw.w(
+                f"Read Full debate {act} View all {act} Debates Read Hansard Text Read Debate "
+                f"Ministerial Extracts Amendment Paper: Consolidated Amendment Paper as at "
+                f"{debate.day.day} {MONTHS[debate.day.month - 1][:3]} {debate.day.year} - "
+                f"({debate.day.day} {MONTHS[debate.day.month - 1][:3]} {debate.day.year})\n"
+            )
         else:
-            nav = NAV_LINES[1] if debate.day.year >= 2021 and r.random() < 0.7 else (
-                NAV_LINES[0] if r.random() < 0.95 else NAV_LINES[2])
+            nav = (
+                NAV_LINES[1]
+                if debate.day.year >= 2021 and r.random() < 0.7
+                else (NAV_LINES[0] if r.random() < 0.95 else NAV_LINES[2])
+            )
             pw.w(nav + "\n")
 
     def turns(self, pw: PageWriter, debate: Debate, member: Person, budget: int) -> None:
@@ -801,8 +1453,16 @@ class Corpus:
             self.stats.speeches += 1
             prev, n = role, n + 1
 
-    def body(self, role: Role, minister: Role, chair: Role | None, debate: Debate, lords: bool,
-             n: int, speakers: list[Role]) -> list[str]:
+    def body(
+        self,
+        role: Role,
+        minister: Role,
+        chair: Role | None,
+        debate: Debate,
+        lords: bool,
+        n: int,
+        speakers: list[Role],
+    ) -> list[str]:
         g, r = self.g, self.g.rng
         if role is chair:
             g.cur_name = r.choice(speakers).person.name
@@ -826,8 +1486,10 @@ class Corpus:
                 g.words_hist[len(q.split())] += 1
                 return [q]
             if not lords and kind < 0.5:
-                paras = ["I beg to move,",
-                         f"That this House has considered {debate.title.split(':')[0].lower()}."]
+                paras = [
+                    "I beg to move,",
+                    f"That this House has considered {debate.title.split(':')[0].lower()}.",
+                ]
                 words = g.speech_words(2.5)
                 paras += g.paragraphs(words, lords)
                 g.words_hist[min(MAX_WORDS, words)] += 1
@@ -837,14 +1499,24 @@ class Corpus:
             scale = 1.6
             if not lords and r.random() < 0.5:
                 other = r.choice(speakers).person
-                opener = (f"I thank the hon. Member for {other.constituency} for "
-                          f"{r.choice(('raising this', 'his question', 'her question', 'securing this debate'))}.")
+                why = r.choice(
+                    ("raising this", "his question", "her question", "securing this debate")
+                )
+                opener = f"I thank the hon. Member for {other.constituency} for {why}."
         elif r.random() < 0.35:
             scale = 0.45  # an intervention
         words = g.speech_words(scale)
         if r.random() < 0.015:
-            short = r.choice(("Of course.", "From memory, no.", "Yes.", "I will give way.",
-                              "Not at all.", "First—"))
+            short = r.choice(
+                (
+                    "Of course.",
+                    "From memory, no.",
+                    "Yes.",
+                    "I will give way.",
+                    "Not at all.",
+                    "First—",
+                )
+            )
             g.words_hist[len(short.split())] += 1
             return [short]
         g.words_hist[words] += 1
@@ -861,29 +1533,39 @@ class Corpus:
         member = r.choice(g.peers if lords else g.mps)
         nbsp = r.random() < 0.15
         roll = r.random()
-        kind = ("multi" if roll < 0.22 and location != "Public Bill Committees"
-                else "header" if roll < 0.55 else "bare")
+        kind = (
+            "multi"
+            if roll < 0.22 and location != "Public Bill Committees"
+            else "header"
+            if roll < 0.55
+            else "bare"
+        )
         bare_lords = lords and kind == "bare" and r.random() < 0.15
         debates = [g.new_debate(location)]
         if kind == "multi":
+            same_house = (
+                (("Lords Chamber", 75), ("Grand Committee", 25))
+                if lords
+                else (("Commons Chamber", 75), ("Westminster Hall", 25))
+            )
             for _ in range(r.choice((1, 1, 2))):
-                loc2 = g._weighted(LOCATIONS)
-                if loc2 == "Public Bill Committees":
-                    loc2 = "Commons Chamber"
-                if (loc2 in ("Lords Chamber", "Grand Committee")) == lords:
-                    debates.append(g.new_debate(loc2))
+                debates.append(g.new_debate(g._weighted(same_house)))
         url = None
         if r.random() < 0.25 or bare_lords:
             d = debates[0]
             who = slug(member.key)
             if kind == "multi":
                 ds = DEPT_SLUG.get(d.dept, slug(d.dept))
-                url = (f"https://www.parallelparliament.co.uk/{'lord' if lords else 'mp'}/{who}"
-                       f"/dept-debates/{ds}?page={r.randint(1, 40)}")
+                url = (
+                    f"https://www.parallelparliament.co.uk/{'lord' if lords else 'mp'}/{who}"
+                    f"/dept-debates/{ds}?page={r.randint(1, 40)}"
+                )
             else:
-                url = (f"https://www.parallelparliament.co.uk/{'lord' if lords else 'mp'}/{who}"
-                       f"/debate/{d.day.isoformat()}/{HOUSE_SLUG[d.location]}/"
-                       f"{slug(d.location)}/{slug(d.title)}")
+                url = (
+                    f"https://www.parallelparliament.co.uk/{'lord' if lords else 'mp'}/{who}"
+                    f"/debate/{d.day.isoformat()}/{HOUSE_SLUG[d.location]}/"
+                    f"{slug(d.location)}/{slug(d.title)}"
+                )
             if url in g.used_urls:
                 url = None if not bare_lords else url + f"-{index}"
             if url:
@@ -917,8 +1599,10 @@ class Corpus:
             pw.w(f"{list_date(d.day)}\n{d.title}\n{d.location}\n")
             roll = r.random()
             if roll < 0.3:
-                pw.w("\n2nd reading & 2nd reading: House of Commons & Money resolution: House of "
-                     "Commons\n")
+                pw.w(
+                    "\n2nd reading & 2nd reading: House of Commons & Money resolution: House of "
+                    "Commons\n"
+                )
             elif roll < 0.5 and d.location == "Westminster Hall":
                 pw.w("(Adjournment Debate)\n")
         pw.w("\n")
@@ -965,7 +1649,7 @@ def generate(out: Path, mb: float, seed: int, quiet: bool = False) -> dict:
         if remaining < target:  # last page: do not overshoot by much
             target = max(MIN_PAGE, remaining)
         name = out / f"page-{index:06d}.txt"
-        with open(name, "w+b") as f:
+        with name.open("w+b") as f:
             written, _ = corpus.page(f, target, index)
         total += written
         index += 1
@@ -993,8 +1677,11 @@ def generate(out: Path, mb: float, seed: int, quiet: bool = False) -> dict:
         "later_in_debate": s.later,
         "truncated_pages": s.truncated_pages,
         "page_kinds": s.kinds,
-        "speech_words": {"median": median, "p99": p99,
-                         "max": max(i for i, c in enumerate(hist) if c)},
+        "speech_words": {
+            "median": median,
+            "p99": p99,
+            "max": max(i for i, c in enumerate(hist) if c),
+        },
         "seconds": round(time.perf_counter() - t0, 2),
     }
     (out / "GENERATED.json").write_text(json.dumps(meta, indent=1) + "\n")

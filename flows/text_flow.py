@@ -12,6 +12,7 @@ from pathlib import Path
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import pipeline, raw_zone, runs
 from flows.lock import writer_lock
@@ -124,7 +125,7 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
             parsed = _parse_all(wh, stored.new)
         parsed.rows["rejects"].extend(missing + stored.rejects)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, parsed, bool(replaced))
+        run.partitions_written = publish_tables(wh, quote(parsed), bool(replaced))
 
     return _run(wh, "ingest-text", body)
 
@@ -139,7 +140,7 @@ def rebuild(warehouse: str | None = None) -> RunSummary:
         parsed = _parse_all(wh, current)
         run.inputs_seen = len(current)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, parsed, True)
+        run.partitions_written = publish_tables(wh, quote(parsed), True)
 
     return _run(wh, "rebuild", body)
 

@@ -143,3 +143,16 @@ def test_virtual_lords_minister_and_interruption_ending() -> None:
     ) == ("Lord Vane", "The Minister of State, Home Office", "Con", True)
     assert not second["is_truncated"]  # ends with "?"
     assert not first["is_truncated"]  # a final em dash is an interruption, not a cut
+
+
+def test_cheap_prefilter_admits_every_strong_line_in_sample_and_corpus() -> None:
+    """may_be_strong must be a necessary condition: no header line may be skipped by it."""
+    from tests.conftest import CORPUS, SAMPLE
+    from transforms.pp_lines import STRONG_KINDS, match, may_be_strong
+
+    files = [*SAMPLE.glob("*.txt"), *CORPUS.glob("pp-text/*.txt"), *CORPUS.glob("seed/*.txt")]
+    strong = [
+        line for f in files for line in f.read_text().splitlines() if match(line)[0] in STRONG_KINDS
+    ]
+    assert len(strong) > 50
+    assert [line for line in strong if not may_be_strong(line)] == []

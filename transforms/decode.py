@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _BOMS = {b"\xff\xfe": "UTF-16 LE", b"\xfe\xff": "UTF-16 BE"}
-_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+# C0 control bytes other than tab, LF, FF, CR: their count marks binary data.
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\f\r")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def decode_text(data: bytes) -> str | DecodeError:
             "the file is not UTF-8 (perhaps Windows-1252 or Latin-1)",
             line_of(data, e.start),
         )
-    controls = sum(1 for ch in text if ch < " " and ch not in _CONTROL_OK)
-    if controls > max(8, len(text) // 100):
+    controls = len(data) - len(data.translate(None, _CONTROL))
+    if controls > max(8, len(data) // 100):
         return DecodeError("binary", f"{controls} control characters: binary data, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -13,28 +13,15 @@ from datetime import date
 
 from transforms.pp_lines import (
     IGNORED_KINDS,
+    STRONG_KINDS,
     Kind,
     is_blank,
     match,
+    may_be_strong,
     parse_date_line,
 )
 
 Line = tuple[int, str]
-# Kinds that can only be page furniture or a block header, never a speech paragraph.
-STRONG_KINDS = frozenset(
-    {
-        Kind.EXCERPTS,
-        Kind.DATE,
-        Kind.AGE,
-        Kind.LOCATION,
-        Kind.NAV,
-        Kind.LIMITED,
-        Kind.MAIN_PAGE,
-        Kind.LISTING_HEAD,
-        Kind.FULL_DEBATE,
-        Kind.DEPARTMENT,
-    }
-)
 _ANCHORS = (Kind.EXCERPTS, Kind.MAIN_PAGE, Kind.LIMITED)
 _TITLE_KINDS = (Kind.OTHER, Kind.STAGE, Kind.PAGE_TITLE)
 _LISTING_KINDS = frozenset(
@@ -156,6 +143,8 @@ def tail_start(groups: list[list[Line]], last_line: int) -> int | None:
     The page's final line may be a header line cut short, so it is not held against a group.
     """
     for g, group in enumerate(groups):
+        if not any(may_be_strong(text) for _, text in group):
+            continue  # ordinary speech: skip the regexes
         kinds = [match(text)[0] for _, text in group]
         if not any(k in STRONG_KINDS for k in kinds):
             continue

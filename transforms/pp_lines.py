@@ -123,6 +123,45 @@ def match(line: str) -> tuple[Kind, re.Match[str] | None]:
     return Kind.OTHER, None
 
 
+# Kinds that can only be page furniture or a block header, never a speech paragraph.
+STRONG_KINDS = frozenset(
+    {
+        Kind.EXCERPTS,
+        Kind.DATE,
+        Kind.AGE,
+        Kind.LOCATION,
+        Kind.NAV,
+        Kind.LIMITED,
+        Kind.MAIN_PAGE,
+        Kind.LISTING_HEAD,
+        Kind.FULL_DEBATE,
+        Kind.DEPARTMENT,
+    }
+)
+_STRONG_STARTS = (
+    "Debate between ",
+    "Read ",
+    "(",
+    "Main Page: ",
+    "Full Debate: ",
+    "Department: ",
+    "All ",
+    "Debates between ",
+)
+_WEEKDAY_SET = frozenset(_WEEKDAYS.split("|"))
+
+
+def may_be_strong(line: str) -> bool:
+    """Cheap necessary condition for a STRONG_KINDS line, so speech is not regex-scanned."""
+    return (
+        line.startswith(_STRONG_STARTS)
+        or line.endswith(" Excerpts")
+        or line in LOCATION_HOUSE
+        or line.partition(" ")[0] in _WEEKDAY_SET
+        or "debates involving the " in line
+    )
+
+
 def classify(line: str) -> Kind:
     return match(line)[0]
 
