@@ -164,3 +164,27 @@ def test_duckdb_cli_opens_every_view_read_only_from_another_directory(tmp_path: 
     )
     assert sorted(out.stdout.split()) == sorted(f"{v},0" for v in TABLES)
     assert SQL_DIR.is_dir()
+
+
+def test_bi_contract_changes_only_with_a_new_schema_version() -> None:
+    """docs/schema-v<N>.json freezes version N: changing a column (name, type, order,
+    nullability, partitioning) without bumping SCHEMA_VERSION fails here."""
+    from transforms.schema import SCHEMA_VERSION, contract
+
+    frozen = ROOT / "docs" / f"schema-v{SCHEMA_VERSION}.json"
+    assert frozen.exists(), f"run `hansard dictionary` to freeze schema v{SCHEMA_VERSION}"
+    assert json.loads(frozen.read_text()) == contract(), (
+        f"the schema changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: bump it"
+    )
+
+
+def test_dictionary_command_refuses_to_rewrite_a_frozen_contract(tmp_path: Path) -> None:
+    from transforms.schema import SCHEMA_VERSION
+
+    out = tmp_path / "data-dictionary.md"
+    runner = CliRunner()
+    assert runner.invoke(app, ["dictionary", "--output", str(out)]).exit_code == 0
+    frozen = tmp_path / f"schema-v{SCHEMA_VERSION}.json"
+    frozen.write_text(frozen.read_text().replace('"debate_id"', '"debate_key"'))
+    result = runner.invoke(app, ["dictionary", "--output", str(out)])
+    assert result.exit_code == 1 and "bump SCHEMA_VERSION" in result.output

@@ -307,5 +307,20 @@ def duckdb_type(dtype: pl.DataType) -> str:
     return _DUCKDB_TYPES[type(dtype)]
 
 
+def contract() -> dict[str, Any]:
+    """The BI contract: every table's partition keys and columns (name, SQL type, nullable),
+    in order. Frozen per SCHEMA_VERSION in docs/schema-v<N>.json."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tables": {
+            t.name: {
+                "partition_by": list(t.partition_by),
+                "columns": [[c.name, duckdb_type(c.dtype), c.nullable] for c in t.columns],
+            }
+            for t in TABLES.values()
+        },
+    }
+
+
 def empty(table: Table) -> pl.DataFrame:
     return pl.DataFrame(schema=table.schema)
