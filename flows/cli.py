@@ -108,12 +108,23 @@ DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.
 def dictionary(
     output: Annotated[Path, typer.Option(help="Where to write it.")] = DICTIONARY,
 ) -> None:
-    """Regenerate the data dictionary from the schema declarations."""
+    """Regenerate the data dictionary, and write this schema version's frozen contract."""
     from transforms.dictionary import render
+    from transforms.schema import SCHEMA_VERSION, contract
 
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render())
     console.print(f"wrote {output}")
+    frozen = output.parent / f"schema-v{SCHEMA_VERSION}.json"
+    text = json.dumps(contract(), indent=1) + "\n"
+    if frozen.exists() and frozen.read_text() != text:
+        err.print(
+            f"[red]error:[/red] the schema differs from {frozen.name}, which is frozen: a "
+            "column changed, so bump SCHEMA_VERSION in transforms/schema.py"
+        )
+        raise typer.Exit(1)
+    frozen.write_text(text)
+    console.print(f"wrote {frozen}")
 
 
 def _jsonable(value: object) -> object:
