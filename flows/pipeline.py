@@ -5,7 +5,7 @@ discover → store in the raw zone → parse new inputs (pure) → publish table
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,12 +109,13 @@ def superseded(all_entries: list[RawEntry]) -> set[str]:
 
 
 def publish_parsed(
-    wh: Warehouse, parsed: Parsed, *, replace_all: bool = False
+    wh: Warehouse, parsed: Parsed, *, replace: Sequence[Mapping[str, object]] = ()
 ) -> list[tuple[str, Partition]]:
+    """Publish every parsed table; partitions matching `replace` are rewritten from `parsed`."""
     written = []
     for table in PARSED_TABLES:
         df = frame(table, parsed.rows[table.name])
-        for part in publish(wh, table, df, replace_all=replace_all):
+        for part in publish(wh, table, df, replace=replace):
             written.append((table.name, part))
     return written
 
@@ -136,7 +137,7 @@ def publish_manifest(wh: Warehouse) -> None:
         }
         for e in entries
     ]
-    publish(wh, RAW_INPUTS, frame(RAW_INPUTS, rows), replace_all=True)
+    publish(wh, RAW_INPUTS, frame(RAW_INPUTS, rows), replace=[{}])
 
 
 def table_counts(wh: Warehouse) -> dict[str, int]:

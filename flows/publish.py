@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +129,7 @@ def _write_file(table: Table, df: pl.DataFrame, path: Path) -> None:
 
 @dataclass(frozen=True)
 class _Staged:
+    part: Partition
     target: Path
     staged: Path | None  # None: the partition is now empty and is removed
 
@@ -144,30 +146,41 @@ def _swap(item: _Staged, trash: Path) -> None:
         os.rename(item.staged, target)
 
 
+def matches(table: Table, part: Partition, spec: Mapping[str, object]) -> bool:
+    values = dict(zip(table.partition_by, part, strict=True))
+    return all(values.get(k) == v for k, v in spec.items())
+
+
 def publish(
     wh: Warehouse,
     table: Table,
     new: pl.DataFrame,
     *,
-    replace_all: bool = False,
+    replace: Sequence[Mapping[str, object]] = (),
 ) -> list[Partition]:
-    """Merge `new` into `table`; returns the partitions written.
+    """Merge `new` into `table`; returns the partitions actually rewritten.
 
-    With replace_all, every existing partition is rewritten from `new` alone (rebuild).
+    Existing partitions matching any `replace` spec (partition key → value; `{}` matches all)
+    are rewritten from `new` alone, so rows that are no longer produced disappear. A partition
+    whose rows come out unchanged is left as it is.
     """
     new = conform(table, new)
     parts = set(_partitions_of(table, new))
-    if replace_all:
-        parts |= set(existing_partitions(wh, table))
+    existing = existing_partitions(wh, table)
+    replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
+    parts |= replaced
     run = wh.staging / uuid.uuid4().hex
     staged: list[_Staged] = []
     try:
         for part in sorted(parts):
-            old = empty(table) if replace_all else read_partition(wh, table, part)
-            rows = merge(table, old, _rows_in(table, new, part))
+            old = read_partition(wh, table, part)
+            base = empty(table) if part in replaced else old
+            rows = merge(table, base, _rows_in(table, new, part))
+            if rows.equals(old):
+                continue  # unchanged: not rewritten
             target = partition_dir(wh, table, part)
             if rows.height == 0:
-                staged.append(_Staged(target, None))
+                staged.append(_Staged(part, target, None))
                 continue
             if table.partition_by:
                 stage_dir = run / "new" / target.relative_to(wh.tables)
@@ -176,9 +189,9 @@ def publish(
                 stage_dir = run / "new" / FILE_NAME
                 _write_file(table, rows, stage_dir)
                 target = target / FILE_NAME
-            staged.append(_Staged(target, stage_dir))
+            staged.append(_Staged(part, target, stage_dir))
         for item in staged:
             _swap(item, run / "trash")
     finally:
         shutil.rmtree(run, ignore_errors=True)
-    return sorted(parts)
+    return [item.part for item in staged]

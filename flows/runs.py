@@ -62,4 +62,4 @@ def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = Non
 
 def publish_runs(wh: Warehouse) -> None:
     records = [RunRecord.from_json(p.read_text()) for p in sorted(wh.runs.glob("*.json"))]
-    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, [asdict(r) for r in records]), replace_all=True)
+    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, [asdict(r) for r in records]), replace=[{}])

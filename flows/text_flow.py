@@ -49,8 +49,8 @@ def parse_pages(wh: Warehouse, entries: list[RawEntry]) -> pipeline.Parsed:
 
 
 @task(name="publish-tables", cache_policy=NO_CACHE)
-def publish_tables(wh: Warehouse, parsed: pipeline.Parsed, replace_all: bool) -> int:
-    written = pipeline.publish_parsed(wh, parsed, replace_all=replace_all)
+def publish_tables(wh: Warehouse, parsed: pipeline.Parsed, replace: list[dict[str, object]]) -> int:
+    written = pipeline.publish_parsed(wh, parsed, replace=replace)
     pipeline.publish_manifest(wh)
     return len(written)
 
@@ -125,7 +125,9 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
             parsed = _parse_all(wh, stored.new)
         parsed.rows["rejects"].extend(missing + stored.rejects)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, quote(parsed), bool(replaced))
+        run.partitions_written = publish_tables(
+            wh, quote(parsed), [{"source": SOURCE}] if replaced else []
+        )
 
     return _run(wh, "ingest-text", body)
 
@@ -140,7 +142,7 @@ def rebuild(warehouse: str | None = None) -> RunSummary:
         parsed = _parse_all(wh, current)
         run.inputs_seen = len(current)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, quote(parsed), True)
+        run.partitions_written = publish_tables(wh, quote(parsed), [{"source": SOURCE}])
 
     return _run(wh, "rebuild", body)
 

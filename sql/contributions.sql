@@ -25,5 +25,11 @@ select
     details_carried,
     after_gap,
     is_truncated,
+    hrs_tag,
+    hansard_section,
+    column_start,
+    column_end,
+    question_number,
+    timecode,
     raw_sha256
 from {{ parquet('contributions') }};

@@ -12,6 +12,8 @@ select
     department,
     stage,
     parent_debate_id,
+    hrs_tag,
+    content_last_updated,
     source_ref,
     raw_sha256
 from {{ parquet('debates') }};

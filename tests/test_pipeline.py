@@ -247,7 +247,7 @@ def test_parquet_is_readable_directly_with_typed_partitions(warehouse: Warehouse
     ingest_text([str(SAMPLE)], str(warehouse.root))
     root = warehouse.table_dir("contributions")
     # polars, with hive partitions
-    df = pl.read_parquet(root / "*/*/*.parquet", hive_partitioning=True)
+    df = pl.read_parquet(root / "*/*/*/*.parquet", hive_partitioning=True)
     assert df.height == 36 and set(df["house"]) == {"Commons", "Lords"}
     # pyarrow dataset with the declared partition types
     dataset = ds.dataset(root, format="parquet", partitioning="hive")
@@ -256,8 +256,8 @@ def test_parquet_is_readable_directly_with_typed_partitions(warehouse: Warehouse
     con = duckdb.connect()
     (typ,) = con.execute(
         "select typeof(sitting_year) from read_parquet(?, hive_partitioning = true, "
-        "hive_types = {'house': VARCHAR, 'sitting_year': SMALLINT}) limit 1",
-        [str(root / "*/*/*.parquet")],
+        "hive_types = {'source': VARCHAR, 'house': VARCHAR, 'sitting_year': SMALLINT}) limit 1",
+        [str(root / "*/*/*/*.parquet")],
     ).fetchone()
     assert typ == "SMALLINT"
     # every table as read back has exactly the declared schema

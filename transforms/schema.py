@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,17 @@ LOCATIONS = (
     "Lords Chamber",
     "Grand Committee",
 )
-CONTRIBUTION_TYPES = ("speech", "question", "collective")
-SOURCES = ("pp_text",)
+CONTRIBUTION_TYPES = ("speech", "question", "collective", "written")
+SOURCES = ("pp_text", "hansard_api")
 
-_SOURCE = _c("source", STR, False, "Input family the row came from: `pp_text` (transcript text).")
+_SOURCE = _c(
+    "source",
+    STR,
+    False,
+    "Input family the row came from: `pp_text` (transcript text) or `hansard_api` (the "
+    "official Hansard API). A partition key wherever the table is partitioned.",
+)
+TS_LOCAL = pl.Datetime("us")
 _RAW = _c(
     "raw_sha256",
     STR,
@@ -94,7 +101,7 @@ DEBATES = Table(
     name="debates",
     grain="One row per debate (a titled item of business on one sitting day and location).",
     key=("debate_id",),
-    partition_by=("house", "sitting_year"),
+    partition_by=("source", "house", "sitting_year"),
     description="Debates seen in any input, with their place in the debate tree.",
     order_by=("sitting_date", "debate_id"),
     columns=(
@@ -102,8 +109,8 @@ DEBATES = Table(
             "debate_id",
             STR,
             False,
-            "Stable id. Transcript text: `pp-` + hash of house, location, sitting date and "
-            "title, so excerpts of one debate on several pages share it.",
+            "Stable id. Hansard API: the debate section's ExtId. Transcript text: `pp-` + hash "
+            "of house, location, sitting date and title, so excerpts on several pages share it.",
         ),
         _SOURCE,
         _HOUSE,
@@ -114,7 +121,19 @@ DEBATES = Table(
         _c("department", STR, True, "Government department the page attributes it to."),
         _c("stage", STR, True, "Bill stage string when the block gives one."),
         _c("parent_debate_id", STR, True, "Enclosing debate in the tree; null at the top."),
-        _c("source_ref", STR, False, "Input file or URL plus line of the block header."),
+        _c("hrs_tag", STR, True, "Hansard API section tag, e.g. `hs_2cStatement`."),
+        _c(
+            "content_last_updated",
+            TS_LOCAL,
+            True,
+            "Hansard API: when the debate's content last changed (UK local time, as sent).",
+        ),
+        _c(
+            "source_ref",
+            STR,
+            False,
+            "Input file or URL plus position (line, or result index) of the debate.",
+        ),
         _RAW,
     ),
 )
@@ -123,7 +142,7 @@ CONTRIBUTIONS = Table(
     name="contributions",
     grain="One row per contribution (one speaker's turn) in a debate.",
     key=("contribution_id",),
-    partition_by=("house", "sitting_year"),
+    partition_by=("source", "house", "sitting_year"),
     description="Every spoken contribution, with its speaker as printed and its full text.",
     order_by=("sitting_date", "debate_id", "ordinal", "contribution_id"),
     columns=(
@@ -131,12 +150,17 @@ CONTRIBUTIONS = Table(
             "contribution_id",
             STR,
             False,
-            "Stable, deterministic id: hash of debate id, speaker key, text and the "
-            "occurrence number of that same speaker+text in the debate.",
+            "Stable id. Hansard API: its ContributionExtId. Transcript text: `pp-` + hash of "
+            "debate id, speaker key, text and the occurrence of that speaker+text in the debate.",
         ),
         _c("debate_id", STR, False, "The debate (debates.debate_id)."),
         _SOURCE,
-        _c("source_ref", STR, False, "Input file or URL plus line of the speaker line."),
+        _c(
+            "source_ref",
+            STR,
+            False,
+            "Input file or URL plus position: the speaker line, or the API result index.",
+        ),
         _DATE,
         _YEAR,
         _HOUSE,
@@ -159,8 +183,8 @@ CONTRIBUTIONS = Table(
             "contribution_type",
             STR,
             False,
-            "`speech`, `question` (a tabled question) or `collective` (e.g. Several hon. "
-            "Members rose).",
+            "`speech`, `question` (a tabled question), `written` (a written statement) or "
+            "`collective` (e.g. Several hon. Members rose).",
         ),
         _c("text", STR, False, "Paragraphs joined by a blank line (\\n\\n), exact."),
         _c("word_count", I32, False, "Whitespace-separated words in `text`."),
@@ -178,6 +202,12 @@ CONTRIBUTIONS = Table(
             False,
             "The page was cut inside this contribution's last paragraph.",
         ),
+        _c("hrs_tag", STR, True, "Hansard API item tag, e.g. `hs_Para`, `Question`."),
+        _c("hansard_section", STR, True, "Printed column range as the API gives it."),
+        _c("column_start", I32, True, "Hansard column where the contribution starts."),
+        _c("column_end", I32, True, "Hansard column where it ends."),
+        _c("question_number", STR, True, "Order-paper number of a tabled question."),
+        _c("timecode", TS_LOCAL, True, "Time printed with the contribution (UK local time)."),
         _RAW,
     ),
 )
