@@ -16,7 +16,7 @@ from flows.publish import Partition, publish, read_table
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
 from transforms.pp_text import SOURCE, PageInput, parse_page
-from transforms.schema import CONTRIBUTIONS, DEBATES, RAW_INPUTS, REJECTS, frame
+from transforms.schema import CONTRIBUTIONS, DEBATES, RAW_INPUTS, REJECTS, SOURCES, frame
 
 PARSED_TABLES = (DEBATES, CONTRIBUTIONS, REJECTS)
 
@@ -102,10 +102,14 @@ def parse_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
     return parsed
 
 
-def superseded(all_entries: list[RawEntry]) -> set[str]:
-    """Raw inputs whose document has a newer input: their rows must leave the tables."""
-    current = {e.raw_sha256 for e in raw_zone.current(all_entries).values()}
-    return {e.raw_sha256 for e in all_entries} - current
+def superseded(all_entries: list[RawEntry]) -> set[tuple[str, str]]:
+    """(raw_sha256, document_key) of inputs whose document has a newer input."""
+    current = {_ident(e) for e in raw_zone.current(all_entries).values()}
+    return {_ident(e) for e in all_entries} - current
+
+
+def _ident(e: RawEntry) -> tuple[str, str]:
+    return e.raw_sha256, e.document_key
 
 
 def publish_parsed(
@@ -122,21 +126,25 @@ def publish_parsed(
 
 def publish_manifest(wh: Warehouse) -> None:
     """raw_inputs is a full copy of the raw zone's manifest, current flags recomputed."""
-    entries = raw_zone.entries(wh, SOURCE)
-    current = {e.raw_sha256 for e in raw_zone.current(entries).values()}
-    rows = [
-        {
-            "source": e.source,
-            "raw_sha256": e.raw_sha256,
-            "document_key": e.document_key,
-            "original_path": e.original_path,
-            "raw_path": e.raw_path,
-            "bytes": e.bytes,
-            "ingested_at": e.ingested_at,
-            "is_current": e.raw_sha256 in current,
-        }
-        for e in entries
-    ]
+    rows = []
+    for source in SOURCES:
+        entries = raw_zone.entries(wh, source)
+        current = {_ident(e) for e in raw_zone.current(entries).values()}
+        rows.extend(
+            {
+                "source": e.source,
+                "raw_sha256": e.raw_sha256,
+                "document_key": e.document_key,
+                "original_path": e.original_path,
+                "http_status": (e.request or {}).get("status"),
+                "content_type": (e.request or {}).get("content_type"),
+                "raw_path": e.raw_path,
+                "bytes": e.bytes,
+                "ingested_at": e.ingested_at,
+                "is_current": _ident(e) in current,
+            }
+            for e in entries
+        )
     publish(wh, RAW_INPUTS, frame(RAW_INPUTS, rows), replace=[{}])
 
 

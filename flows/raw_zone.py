@@ -1,8 +1,11 @@
 """The raw zone: every input stored byte-for-byte, content-addressed, with a manifest entry.
 
 Layout: raw/<source>/objects/<sha[:2]>/<sha><suffix> holds the bytes; raw/<source>/manifest/
-<sha>.json describes them (original path, document key, size, ingested_at). Objects are never
-rewritten, so storing identical bytes again is a no-op, and every table can be rebuilt from here.
+<entry>.json describes them (original path or URL, document key, size, ingested_at, and for
+HTTP responses the request: params, status, content type, scope). Files are entered by content
+(<sha>.json: the same bytes from another path are a no-op); HTTP responses by request and
+content (<sha>-<key hash>.json: two requests may return identical bytes, and each request's
+history matters). Objects are never rewritten, and every table can be rebuilt from here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class RawEntry:
     raw_path: str  # relative to the warehouse root
     bytes: int
     ingested_at: datetime
+    request: dict | None = None  # HTTP responses: params, status, content_type, scope
 
     def to_json(self) -> str:
         data = asdict(self) | {"ingested_at": self.ingested_at.isoformat()}
@@ -48,23 +52,38 @@ def _manifest_path(wh: Warehouse, source: str, sha: str) -> Path:
     return wh.raw / source / "manifest" / f"{sha}.json"
 
 
-def store(wh: Warehouse, source: str, data: bytes, original_path: str) -> tuple[RawEntry, bool]:
-    """Store `data`; returns its entry and whether the bytes were new to the raw zone."""
+def store(
+    wh: Warehouse,
+    source: str,
+    data: bytes,
+    original_path: str,
+    *,
+    key: str | None = None,
+    request: dict | None = None,
+) -> tuple[RawEntry, bool]:
+    """Store `data`; returns its entry and whether it is new (bytes, or bytes for this `key`).
+
+    Files pass no key (their identity comes from the content). HTTP responses pass the request
+    as `key`, so the same bytes answering two requests make two entries.
+    """
     sha = hashlib.sha256(data).hexdigest()
-    manifest = _manifest_path(wh, source, sha)
+    entry_id = sha if key is None else f"{sha}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    manifest = _manifest_path(wh, source, entry_id)
     if manifest.exists():
         return RawEntry.from_json(manifest.read_text()), False
-    suffix = Path(original_path).suffix[:8] or ".bin"
+    suffix = (Path(original_path).suffix if key is None else ".json")[:8] or ".bin"
     rel = Path("raw") / source / "objects" / sha[:2] / f"{sha}{suffix}"
-    write_atomic(wh.root / rel, data)
+    if not (wh.root / rel).exists():
+        write_atomic(wh.root / rel, data)
     entry = RawEntry(
         source=source,
         raw_sha256=sha,
-        document_key=document_key(data, original_path),
+        document_key=key or document_key(data, original_path),
         original_path=original_path,
         raw_path=rel.as_posix(),
         bytes=len(data),
         ingested_at=datetime.now(UTC),
+        request=request,
     )
     write_atomic(manifest, entry.to_json().encode())
     return entry, True

@@ -237,8 +237,8 @@ REJECTS = Table(
 
 RAW_INPUTS = Table(
     name="raw_inputs",
-    grain="One row per distinct raw input (by content hash).",
-    key=("raw_sha256",),
+    grain="One row per raw input: a file's content, or one HTTP response to one request.",
+    key=("raw_sha256", "document_key"),
     partition_by=("source",),
     description="Manifest of the immutable raw zone.",
     order_by=("ingested_at", "raw_sha256"),
@@ -252,10 +252,12 @@ RAW_INPUTS = Table(
             "Identity of the document (its URL line, else its path); a newer input with the "
             "same key supersedes the older.",
         ),
-        _c("original_path", STR, False, "Path or URL the bytes were ingested from."),
+        _c("original_path", STR, False, "Path, or full request URL, the bytes came from."),
+        _c("http_status", I32, True, "HTTP status of a fetched response."),
+        _c("content_type", STR, True, "Content-Type of a fetched response."),
         _c("raw_path", STR, False, "Location under warehouse/raw/."),
         _c("bytes", I64, False, "Size in bytes."),
-        _c("ingested_at", TS, False, "When the bytes were first stored (UTC)."),
+        _c("ingested_at", TS, False, "When the bytes were stored (fetched) (UTC)."),
         _c("is_current", BOOL, False, "False when a newer input of the same document exists."),
     ),
 )
