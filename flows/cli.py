@@ -83,6 +83,60 @@ def ingest_text_cmd(
         console.print(f'{summary.rejects} rejects: hansard sql "select * from rejects"')
 
 
+@ingest_app.command("api")
+def ingest_api_cmd(
+    from_date: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")
+    ] = None,
+    to_date: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")
+    ] = None,
+    since_last: Annotated[
+        bool,
+        typer.Option(
+            "--since-last", help="From the last fetched day minus the correction window, to today."
+        ),
+    ] = False,
+    house: Annotated[
+        list[str] | None, typer.Option("--house", help="Commons and/or Lords (default both).")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    base_url: Annotated[
+        str, typer.Option(envvar="HANSARD_API_BASE_URL", help="Hansard API root.")
+    ] = "https://hansard-api.parliament.uk",
+    correction_days: Annotated[
+        int, typer.Option(help="Days before the last fetched one to re-check for revisions.")
+    ] = 30,
+    rps: Annotated[float, typer.Option(help="Requests per second at most.")] = 10.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
+) -> None:
+    """Fetch debates from the official Hansard API (incremental; politely rate-limited)."""
+    from flows.api_flow import ingest_api
+
+    if since_last == bool(from_date and to_date) or bool(from_date) != bool(to_date):
+        err.print("[red]error:[/red] give both --from and --to, or --since-last")
+        raise typer.Exit(1)
+    try:
+        summary = _run_flow(
+            ingest_api,
+            from_date.date() if from_date else None,
+            to_date.date() if to_date else None,
+            since_last,
+            house,
+            warehouse,
+            base_url,
+            correction_days,
+            rps,
+            concurrency,
+        )
+    except ValueError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+    console.print(summary.describe())
+    for failure in summary.failures[:10]:
+        err.print(f"[yellow]failed:[/yellow] {failure}")
+
+
 @app.command()
 def rebuild(warehouse: WarehouseOpt = None) -> None:
     """Regenerate every table from the raw zone alone (offline)."""
@@ -171,6 +225,25 @@ def sql(
         for r in rows:
             table.add_row(*("" if v is None else str(v) for v in r))
         console.print(table)
+
+
+@app.command()
+def report(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="HTML file to write (default: <warehouse>/report.html)."),
+    ] = None,
+) -> None:
+    """Write a static HTML report of what the warehouse holds (one self-contained file)."""
+    from flows.report import write_report
+
+    try:
+        path = write_report(Warehouse.at(warehouse), out)
+    except (duckdb.Error, FileNotFoundError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+    console.print(f"wrote {path}")
 
 
 @app.command()
