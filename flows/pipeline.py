@@ -9,12 +9,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flows import raw_zone
 from flows.progress import progress
 from flows.publish import Partition, publish, read_table
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
+from transforms import hansard_api
 from transforms.pp_text import SOURCE, PageInput, parse_page
 from transforms.schema import CONTRIBUTIONS, DEBATES, RAW_INPUTS, REJECTS, SOURCES, frame
 
@@ -150,3 +152,26 @@ def publish_manifest(wh: Warehouse) -> None:
 
 def table_counts(wh: Warehouse) -> dict[str, int]:
     return {t.name: read_table(wh, t).height for t in PARSED_TABLES}
+
+
+def parse_api_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
+    """Parse stored Hansard API responses (search pages and debate bodies; calendars carry
+    no rows), then merge each debate's rows from several responses into one."""
+    parsed = Parsed()
+    for e in progress(entries, len(entries), "parsing API responses"):
+        path = urlsplit(e.original_path).path.lower()
+        if path.startswith("/search/contributions/"):
+            parse = hansard_api.parse_search_page
+        elif path.startswith("/debates/debate/"):
+            parse = hansard_api.parse_debate
+        else:
+            continue
+        api_input = hansard_api.ApiInput(
+            raw_zone.read_bytes(wh, e), e.original_path, e.raw_sha256, e.ingested_at
+        )
+        result = parse(api_input)
+        parsed.rows["debates"].extend(result.debates)
+        parsed.rows["contributions"].extend(result.contributions)
+        parsed.rows["rejects"].extend(result.rejects)
+    parsed.rows["debates"] = hansard_api.combine_debates(parsed.rows["debates"])
+    return parsed

@@ -157,24 +157,30 @@ def publish(
     new: pl.DataFrame,
     *,
     replace: Sequence[Mapping[str, object]] = (),
+    drop: pl.Expr | None = None,
+    touch: Sequence[Mapping[str, object]] = (),
 ) -> list[Partition]:
     """Merge `new` into `table`; returns the partitions actually rewritten.
 
     Existing partitions matching any `replace` spec (partition key → value; `{}` matches all)
-    are rewritten from `new` alone, so rows that are no longer produced disappear. A partition
-    whose rows come out unchanged is left as it is.
+    are rewritten from `new` alone, so rows that are no longer produced disappear. With `drop`,
+    existing rows matching the expression are removed from the partitions `new` or `touch`
+    specs reach (a re-fetched day replaces that day's rows). A partition whose rows come out
+    unchanged is left as it is.
     """
     new = conform(table, new)
     parts = set(_partitions_of(table, new))
     existing = existing_partitions(wh, table)
     replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
-    parts |= replaced
+    parts |= replaced | {p for p in existing if any(matches(table, p, s) for s in touch)}
     run = wh.staging / uuid.uuid4().hex
     staged: list[_Staged] = []
     try:
         for part in sorted(parts):
             old = read_partition(wh, table, part)
             base = empty(table) if part in replaced else old
+            if drop is not None and base.height:
+                base = base.filter(~drop.fill_null(False))
             rows = merge(table, base, _rows_in(table, new, part))
             if rows.equals(old):
                 continue  # unchanged: not rewritten

@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import pipeline, raw_zone, runs
+from flows import api_fetch, pipeline, raw_zone, runs
 from flows.lock import writer_lock
 from flows.raw_zone import RawEntry
 from flows.views import refresh_views
@@ -84,10 +84,10 @@ def _summary(wh: Warehouse, run: runs.RunRecord) -> RunSummary:
     )
 
 
-def _run(wh: Warehouse, flow_name: str, body) -> RunSummary:  # noqa: ANN001
+def _run(wh: Warehouse, flow_name: str, body, source: str = SOURCE) -> RunSummary:  # noqa: ANN001
     """Lock the warehouse, record the run (failed runs too), refresh views after publishing."""
     with writer_lock(wh.lock_path, flow_name):
-        run = runs.RunRecord.start(flow_name, SOURCE)
+        run = runs.RunRecord.start(flow_name, source)
         runs.record(wh, run)
         try:
             body(run)
@@ -134,17 +134,24 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
 
 @flow(name="rebuild", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def rebuild(warehouse: str | None = None) -> RunSummary:
-    """Regenerate every table from the raw zone alone (no input files, no network)."""
+    """Regenerate every table of every source from the raw zone alone (offline): transcript
+    pages by their current version, Hansard API days by their latest complete snapshot."""
     wh = Warehouse.at(warehouse)
 
     def body(run: runs.RunRecord) -> None:
         current = _current(raw_zone.entries(wh, SOURCE))
         parsed = _parse_all(wh, current)
-        run.inputs_seen = len(current)
+        api_entries = [
+            e
+            for house, day in api_fetch.snapshot_days(wh)
+            for e in api_fetch.read_snapshot(wh, house, day) or []
+        ]
+        parsed.extend(pipeline.parse_api_entries(wh, api_entries))
+        run.inputs_seen = len(current) + len(api_entries)
         _count(run, parsed)
-        run.partitions_written = publish_tables(wh, quote(parsed), [{"source": SOURCE}])
+        run.partitions_written = publish_tables(wh, quote(parsed), [{}])
 
-    return _run(wh, "rebuild", body)
+    return _run(wh, "rebuild", body, source="all")
 
 
 def _current(entries: list[RawEntry]) -> list[RawEntry]:

@@ -53,6 +53,9 @@ KNOWN_PARTIES = frozenset(
         "Spk",
     }
 )
+# Bracketed annotations printed after a speaker (Hansard API AttributedTo) that are never a
+# party (hansard-api.md §3): peeled off before the display is split; compared case-insensitively.
+NON_PARTY_LABELS = frozenset({"maiden speech", "valedictory speech", "urgent question", "maiden"})
 _PARTY_SHAPE = re.compile(r"[A-Z][A-Za-z/ -]{0,15}")
 _PEER_STYLES = re.compile(
     r"The (Earl|Countess|Duke|Duchess|Marquess|Marchioness|Viscount|Lord Bishop|Bishop|"
@@ -114,12 +117,20 @@ def _one_group(head: str, group: str) -> tuple[str, str | None, str | None, str 
     return head, None, group, None
 
 
+def _drop_annotations(text: str) -> str:
+    """ "Name (Seat) (Party) (Maiden Speech)" -> "Name (Seat) (Party)"."""
+    while (last := _peel_group(text)) is not None and last[1].casefold() in NON_PARTY_LABELS:
+        text = last[0]
+    return text
+
+
 def split_display(display: str, key: str | None) -> SpeakerParts:
     """Parse a display; `key` (the name before "Portrait") names office-only speakers."""
     text = display.strip()
     virtual = text.endswith(_VIRTUAL)
     if virtual:
         text = text[: -len(_VIRTUAL)].rstrip()
+    text = _drop_annotations(text)
     last = _peel_group(text)
     if last is None:
         if key is None:
