@@ -1,11 +1,22 @@
-"""(Re)create the DuckDB file: one view per sql/*.sql, over the published Parquet.
+"""(Re)create the DuckDB file: one view or macro per sql/*.sql, over the published Parquet, plus
+a full-text search index over the contributions' text.
 
 SQL files name their input as {{ parquet('<table>') }}. That becomes a read_parquet() with the
 table's absolute path, explicit-depth glob and typed hive partition columns, so the views work
 from any working directory; a table with no files yet becomes an empty relation of the declared
-types, so every view always opens. The file is built beside the target and swapped in with
-os.replace: the write lock is held only while the views are created, and readers of the old file
-are never blocked.
+types, so every view always opens.
+
+DuckDB binds a view or table macro when it is created, so the order matters: first the base
+views (one per table in transforms.schema.TABLES), then the search index (it reads the
+`contributions` view), then every other sql file in name order (analysis views and macros,
+which read the base views, the index, or a file earlier in name order).
+
+Search is offline: the fts extension comes from the pinned `duckdb-extension-fts` wheel
+(installed into DuckDB's extension directory from the wheel's file, no download), and readers
+that reopen the file autoload it from there when a search macro first needs it.
+
+The file is built beside the target and swapped in with os.replace: readers of the old file
+are never blocked, and a failed build leaves the old file in place.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import duckdb_extensions
 
 from flows.publish import FILE_NAME, existing_partitions
 from flows.warehouse import Warehouse
@@ -22,6 +34,20 @@ from transforms.schema import TABLES, Table, duckdb_type
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
+
+# The index is built from a temporary (contribution_id, text) table, so the text stays in the
+# Parquet only (the file would otherwise hold a second copy of it: 158 MB instead of 19 MB for
+# 72k contributions). The index itself is stored in the file, in schema
+# fts_main_contribution_text (docs.name is the contribution_id); sql/search_contributions.sql
+# reads it there.
+SEARCH_TABLE = "contribution_text"
+# Tokens are runs of a-z after lower-casing and stripping accents: DuckDB's default separator
+# class misses the text's ’ “ ” — and £, which would make “fishing” and rose— tokens of their own.
+_CREATE_INDEX = (
+    f"pragma create_fts_index('{SEARCH_TABLE}', 'contribution_id', 'text', "
+    "stemmer = 'english', stopwords = 'english', ignore = '[^a-z]+', "
+    "strip_accents = 1, lower = 1, overwrite = 1)"
+)
 
 
 def _quote(text: str) -> str:
@@ -45,21 +71,67 @@ def render(sql: str, wh: Warehouse) -> str:
 
 
 def view_files(sql_dir: Path = SQL_DIR) -> list[Path]:
-    return sorted(sql_dir.glob("*.sql"))
+    """The base views: one file per table in transforms.schema.TABLES, in name order."""
+    return sorted(p for p in sql_dir.glob("*.sql") if p.stem in TABLES)
+
+
+def analysis_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """Every other sql file (analysis views and macros), in name order: the creation order."""
+    return sorted(p for p in sql_dir.glob("*.sql") if p.stem not in TABLES)
+
+
+def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
+    """Every sql file, in the order refresh_views creates them."""
+    return view_files(sql_dir) + analysis_files(sql_dir)
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> None:
+    """Install fts from the pinned wheel's own binary (no network), then load it."""
+    duckdb_extensions.import_extension("fts", con=con)
+    con.execute("load fts")
+
+
+def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Index (contribution_id, text) from the contributions view (BM25, English stemmer and
+    stopwords). Works with no contributions too: searches then find nothing."""
+    load_fts(con)
+    con.execute(
+        f"create or replace temp table {SEARCH_TABLE} as "
+        "select contribution_id, text from contributions"
+    )
+    con.execute(_CREATE_INDEX)
+    con.execute(f"drop table temp.{SEARCH_TABLE}")
+
+
+def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) -> list[str]:
+    for path in paths:
+        try:
+            con.execute(render(path.read_text(), wh))
+        except duckdb.Error as e:
+            e.add_note(f"while creating {path}")
+            raise
+    return [p.stem for p in paths]
 
 
 def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Build the DuckDB file with every view; returns the view names."""
+    """Build the DuckDB file with every view, the search index and the macros; returns the
+    names of the views and macros, in creation order."""
     wh.root.mkdir(parents=True, exist_ok=True)
     tmp = wh.duckdb_path.with_name(f".{wh.duckdb_path.name}.{os.getpid()}.tmp")
+    wal = tmp.with_name(tmp.name + ".wal")
     tmp.unlink(missing_ok=True)
-    names = []
-    con = duckdb.connect(str(tmp))
+    wal.unlink(missing_ok=True)
     try:
-        for path in view_files(sql_dir):
-            con.execute(render(path.read_text(), wh))
-            names.append(path.stem)
-    finally:
-        con.close()
-    os.replace(tmp, wh.duckdb_path)
+        con = duckdb.connect(str(tmp))
+        try:
+            names = _create(con, wh, view_files(sql_dir))
+            build_search_index(con)
+            names += _create(con, wh, analysis_files(sql_dir))
+        finally:
+            con.close()
+        os.replace(tmp, wh.duckdb_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
+        raise
     return names

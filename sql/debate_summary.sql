@@ -1,0 +1,59 @@
+-- debate_summary: what happened in each debate? Where and when it sat, its title and
+-- department, how many contributions, distinct speakers and words, and who spoke first.
+-- The first speaker is the named speaker (collective rows skipped) with the lowest ordinal;
+-- excerpts of one debate from several pages each start at ordinal 1, ties go to the lowest
+-- contribution_id. A debate with no contributions has zero counts and no first speaker.
+-- Grain: one row per debate. Key: debate_id.
+create or replace view debate_summary as
+with
+
+debate_rows as (
+    select * from debates
+),
+
+contribution_rows as (
+    select * from contributions
+),
+
+contribution_totals as (
+    select
+        debate_id,
+        count(*) as contribution_count,
+        count(distinct speaker_key) as speaker_count,
+        cast(sum(word_count) as bigint) as word_count
+    from contribution_rows
+    group by debate_id
+),
+
+first_speakers as (
+    select
+        debate_id,
+        speaker_key as first_speaker_key,
+        speaker_name as first_speaker_name
+    from contribution_rows
+    where speaker_key is not null
+    qualify row_number() over (
+        partition by debate_id order by ordinal, contribution_id
+    ) = 1
+),
+
+final as (
+    select
+        d.debate_id,
+        d.house,
+        d.location,
+        d.sitting_date,
+        d.title,
+        d.department,
+        d.stage,
+        coalesce(t.contribution_count, 0) as contribution_count,
+        coalesce(t.speaker_count, 0) as speaker_count,
+        coalesce(t.word_count, 0) as word_count,
+        f.first_speaker_key,
+        f.first_speaker_name
+    from debate_rows as d
+    left join contribution_totals as t on d.debate_id = t.debate_id
+    left join first_speakers as f on d.debate_id = f.debate_id
+)
+
+select * from final;

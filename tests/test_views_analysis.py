@@ -1,0 +1,486 @@
+"""The analysis views and search macros in sql/, given/expect style: hand-written rows (our own
+invented members and words) are published through the real publish path, hansard.duckdb is
+built by refresh_views, and each view's rows are compared with rows computed by hand.
+
+The fixture, in speaking order (ordinal) per excerpt; words in brackets:
+
+  D1 Harbour Dredging   Commons Chamber, Tue 5 Mar 2024, Department for Transport
+     excerpt r1: c01 Ada Quill (Lab) [11], c02 Ben Tarrow (Con) [10], c03 Ada [3],
+                 c04 collective "Several hon. Members rose—" [0], c05 Cara Voss (minister,
+                 no party) [12], c06 Cara again [6, mentions fish],
+                 --- Later in debate --- c07 Ben [5], c08 Ada [4, “silt” answer—generous]
+     excerpt r4: c09 Ben [4], c10 Cara [3]           (another page: ordinals restart at 1)
+  D4 Lighthouse Levies  Commons Chamber, Tue 5 Mar 2024, Department for Transport: no speeches
+  D2 Inland Fisheries   Westminster Hall, Tue 16 Apr 2024, Department for Rivers
+     c11 Dana Holt (Ind) [3, "fishing" x3], c12 Ben [39, "fishing" once], c13 Ada (now
+     Lab/Co-op) [5, "fish"], c14 Dana [3]
+  D3 Moorland Bill      Lords Chamber, Thu 18 Apr 2024, no department, stage Second reading
+     c15 Baroness Wren (Lab) [15], c16 Lord Pellow (CB) [4], c17 Dana Holt, printed as
+     Baroness Holt of Westford (LD, no constituency) [5], c18 Wren [6]
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows import pipeline, runs
+from flows.publish import publish
+from flows.views import analysis_files, refresh_views, sql_files, view_files
+from flows.warehouse import Warehouse
+from tests.conftest import ROOT, SAMPLE
+from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, TABLES, frame
+
+MAR, APR16, APR18 = date(2024, 3, 5), date(2024, 4, 16), date(2024, 4, 18)
+RAW = {name: name[-1] * 64 for name in ("r1", "r2", "r3", "r4")}
+DEBATE_ROWS = {
+    "D1": ("Commons", "Commons Chamber", MAR, "Harbour Dredging", "Department for Transport", None),
+    "D2": ("Commons", "Westminster Hall", APR16, "Inland Fisheries", "Department for Rivers", None),
+    "D3": ("Lords", "Lords Chamber", APR18, "Moorland Bill", None, "Second reading"),
+    "D4": (
+        "Commons",
+        "Commons Chamber",
+        MAR,
+        "Lighthouse Levies",
+        "Department for Transport",
+        None,
+    ),
+}
+LONG = (
+    "Anglers on the upper river tell me that the water is clearer than it has been for a "
+    "generation, that the weirs are finally passable, and that one small fishing club has "
+    "doubled its membership in a single season."
+)
+ADA = {"constituency": "Northmarsh", "party": "Lab"}
+BEN = {"constituency": "Eastwick", "party": "Con"}
+CARA = {"office": "The Minister for Ports"}
+DANA = {"constituency": "Westford", "party": "Ind"}
+# (id, debate, raw, ordinal, speaker_key, words, text, details)
+# fmt: off
+TURNS = [
+    ("c01", "D1", "r1", 1, "Ada Quill", 11, "I beg to move that this House has considered "
+     "harbour dredging.", ADA),
+    ("c02", "D1", "r1", 2, "Ben Tarrow", 10, "Will the hon. Lady give way on the silt "
+     "budget?", BEN),
+    ("c03", "D1", "r1", 3, "Ada Quill", 3, "I will, briefly.", ADA),
+    ("c04", "D1", "r1", 4, None, 0, "", {}),
+    ("c05", "D1", "r1", 5, "Cara Voss", 12, "The Government will publish a dredging plan for "
+     "every harbour this year.", CARA),
+    ("c06", "D1", "r1", 6, "Cara Voss", 6, "And the plan will protect fish.", {}),
+    ("c07", "D1", "r1", 7, "Ben Tarrow", 5, "The silt returns every winter.", BEN | {"gap": True}),
+    ("c08", "D1", "r1", 8, "Ada Quill", 4, "The Minister’s “silt” answer—generous.", ADA),
+    ("c09", "D1", "r4", 1, "Ben Tarrow", 4, "Dredging must not wait.", BEN),
+    ("c10", "D1", "r4", 2, "Cara Voss", 3, "It will not.", {}),
+    ("c11", "D2", "r2", 1, "Dana Holt", 3, "Fishing fishing fishing.", DANA),
+    ("c12", "D2", "r2", 2, "Ben Tarrow", 39, LONG, BEN),
+    ("c13", "D2", "r2", 3, "Ada Quill", 5, "The fish stocks are recovering.",
+     {"constituency": "Northmarsh", "party": "Lab/Co-op"}),
+    ("c14", "D2", "r2", 4, "Dana Holt", 3, "I thank her.", DANA),
+    ("c15", "D3", "r3", 1, "Baroness Wren", 15, "My Lords, I beg to move that the Bill be now "
+     "read a second time.", {"party": "Lab"}),
+    ("c16", "D3", "r3", 2, "Lord Pellow", 4, "The moorland deserves better.", {"party": "CB"}),
+    ("c17", "D3", "r3", 3, "Dana Holt", 5, "My Lords, peat is carbon.",
+     {"party": "LD", "name": "Baroness Holt of Westford"}),
+    ("c18", "D3", "r3", 4, "Baroness Wren", 6, "I agree with the noble Lord.", {"party": "Lab"}),
+]
+# fmt: on
+
+
+def debate_row(debate_id: str) -> dict:
+    house, location, day, title, department, stage = DEBATE_ROWS[debate_id]
+    return {
+        "debate_id": debate_id,
+        "source": "pp_text",
+        "house": house,
+        "location": location,
+        "sitting_date": day,
+        "sitting_year": day.year,
+        "title": title,
+        "department": department,
+        "stage": stage,
+        "source_ref": f"{debate_id}.txt:1",
+        "raw_sha256": RAW["r1"],
+    }
+
+
+def contribution_row(turn: tuple) -> dict:
+    cid, debate_id, raw, ordinal, key, words, text, details = turn
+    assert len(text.split()) == words, (cid, "the fixture's word count must match its text")
+    house, location, day, *_ = DEBATE_ROWS[debate_id]
+    return {
+        "contribution_id": cid,
+        "debate_id": debate_id,
+        "source": "pp_text",
+        "source_ref": f"{raw}.txt:{ordinal}",
+        "sitting_date": day,
+        "sitting_year": day.year,
+        "house": house,
+        "location": location,
+        "ordinal": ordinal,
+        "speaker_key": key,
+        "speaker_display": key or "Several hon. Members rose—",
+        "speaker_name": details.get("name", key),
+        "speaker_office": details.get("office"),
+        "constituency": details.get("constituency"),
+        "party": details.get("party"),
+        "contribution_type": "speech" if key else "collective",
+        "text": text,
+        "word_count": words,
+        "is_virtual": False,
+        "details_carried": False,
+        "after_gap": details.get("gap", False),
+        "is_truncated": False,
+        "raw_sha256": RAW[raw],
+    }
+
+
+def reject_row(ref: str, reason: str, at: datetime, raw: str | None) -> dict:
+    return {
+        "source": "pp_text",
+        "source_ref": ref,
+        "reason": reason,
+        "detail": f"{ref}: {reason}",
+        "rejected_at": at,
+        "raw_sha256": raw,
+    }
+
+
+REJECTS_GIVEN = [
+    reject_row("a.txt:3", "unknown_line", datetime(2024, 5, 1, 10, tzinfo=UTC), "5" * 64),
+    reject_row("a.txt:9", "unknown_line", datetime(2024, 5, 2, 9, tzinfo=UTC), "5" * 64),
+    reject_row("b.txt", "empty", datetime(2024, 5, 1, 8, tzinfo=UTC), "6" * 64),
+    reject_row("/gone.txt", "unreadable", datetime(2024, 5, 3, tzinfo=UTC), None),
+]
+
+
+@pytest.fixture
+def con(warehouse: Warehouse):  # noqa: ANN201
+    """The fixture warehouse, published and viewed as a pipeline run would, opened read-only."""
+    publish(warehouse, DEBATES, frame(DEBATES, [debate_row(d) for d in DEBATE_ROWS]))
+    publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [contribution_row(t) for t in TURNS]))
+    publish(warehouse, REJECTS, frame(REJECTS, REJECTS_GIVEN))
+    refresh_views(warehouse)
+    connection = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[tuple]:
+    return con.execute(sql, list(params)).fetchall()
+
+
+def test_contribution_details_joins_debate_and_speaker_columns(con) -> None:  # noqa: ANN001
+    got = rows(
+        con,
+        "select contribution_id, title, department, stage, speaker_key, speaker_name, "
+        "speaker_office, constituency, party, word_count from contribution_details "
+        "where contribution_id in ('c04', 'c05', 'c13', 'c17') order by contribution_id",
+    )
+    # fmt: off
+    assert got == [
+        ("c04", "Harbour Dredging", "Department for Transport", None, None, None, None, None,
+         None, 0),
+        ("c05", "Harbour Dredging", "Department for Transport", None, "Cara Voss", "Cara Voss",
+         "The Minister for Ports", None, None, 12),
+        ("c13", "Inland Fisheries", "Department for Rivers", None, "Ada Quill", "Ada Quill",
+         None, "Northmarsh", "Lab/Co-op", 5),
+        ("c17", "Moorland Bill", None, "Second reading", "Dana Holt",
+         "Baroness Holt of Westford", None, None, "LD", 5),
+    ]
+    # fmt: on
+    (total,) = rows(
+        con, "select count(*), count(distinct contribution_id) from contribution_details"
+    )
+    assert total == (18, 18)
+
+
+def test_speaker_activity(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from speaker_activity order by speaker_key")
+    # fmt: off
+    assert got == [
+        # key, houses, latest name, latest party, latest constituency, speeches, words,
+        # debates, first, last
+        ("Ada Quill", "Commons", "Ada Quill", "Lab/Co-op", "Northmarsh", 4, 23, 2, MAR, APR16),
+        ("Baroness Wren", "Lords", "Baroness Wren", "Lab", None, 2, 21, 1, APR18, APR18),
+        ("Ben Tarrow", "Commons", "Ben Tarrow", "Con", "Eastwick", 4, 58, 2, MAR, APR16),
+        ("Cara Voss", "Commons", "Cara Voss", None, None, 3, 21, 1, MAR, MAR),
+        # party from the latest sitting; constituency from the latest one that printed it
+        ("Dana Holt", "Commons, Lords", "Baroness Holt of Westford", "LD", "Westford", 3, 11, 2,
+         APR16, APR18),
+        ("Lord Pellow", "Lords", "Lord Pellow", "CB", None, 1, 4, 1, APR18, APR18),
+    ]
+    # fmt: on
+    columns = [d[0] for d in con.execute("select * from speaker_activity").description]
+    assert columns == [
+        "speaker_key",
+        "houses",
+        "latest_speaker_name",
+        "latest_party",
+        "latest_constituency",
+        "speech_count",
+        "word_count",
+        "debate_count",
+        "first_date",
+        "last_date",
+    ]
+
+
+def test_debate_summary(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from debate_summary order by debate_id")
+    # fmt: off
+    assert got == [
+        # D1: two excerpts both start at ordinal 1 (c01 Ada, c09 Ben): the lower id wins;
+        # the collective row counts as a contribution but not as a speaker
+        ("D1", "Commons", "Commons Chamber", MAR, "Harbour Dredging", "Department for Transport",
+         None, 10, 3, 58, "Ada Quill", "Ada Quill"),
+        ("D2", "Commons", "Westminster Hall", APR16, "Inland Fisheries", "Department for Rivers",
+         None, 4, 3, 50, "Dana Holt", "Dana Holt"),
+        ("D3", "Lords", "Lords Chamber", APR18, "Moorland Bill", None, "Second reading", 4, 3, 30,
+         "Baroness Wren", "Baroness Wren"),
+        ("D4", "Commons", "Commons Chamber", MAR, "Lighthouse Levies", "Department for Transport",
+         None, 0, 0, 0, None, None),
+    ]
+    # fmt: on
+
+
+def test_party_month(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from party_month order by house, month, party")
+    mar, apr = date(2024, 3, 1), date(2024, 4, 1)
+    assert got == [
+        # house, party, month, speeches, words, speakers (the collective row is no speech)
+        ("Commons", "Con", mar, 3, 19, 1),
+        ("Commons", "Lab", mar, 3, 18, 1),
+        ("Commons", "Unknown", mar, 3, 21, 1),
+        ("Commons", "Con", apr, 1, 39, 1),
+        ("Commons", "Ind", apr, 2, 6, 1),
+        ("Commons", "Lab/Co-op", apr, 1, 5, 1),
+        ("Lords", "CB", apr, 1, 4, 1),
+        ("Lords", "LD", apr, 1, 5, 1),
+        ("Lords", "Lab", apr, 2, 21, 1),
+    ]
+    assert rows(con, "select distinct typeof(month) from party_month") == [("DATE",)]
+
+
+def test_interventions(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from interventions order by speaker_key, next_speaker_key")
+    assert got == [
+        # speaker, next speaker, pairs, debates, first, last. Not pairs: Cara -> Cara (same
+        # person twice), Cara -> Ben across the gap, Ada (r1) -> Ben (r4) across excerpts.
+        # Ada -> Cara skips the collective row between them.
+        ("Ada Quill", "Ben Tarrow", 1, 1, MAR, MAR),
+        ("Ada Quill", "Cara Voss", 1, 1, MAR, MAR),
+        ("Ada Quill", "Dana Holt", 1, 1, APR16, APR16),
+        ("Baroness Wren", "Lord Pellow", 1, 1, APR18, APR18),
+        ("Ben Tarrow", "Ada Quill", 3, 2, MAR, APR16),
+        ("Ben Tarrow", "Cara Voss", 1, 1, MAR, MAR),
+        ("Dana Holt", "Baroness Wren", 1, 1, APR18, APR18),
+        ("Dana Holt", "Ben Tarrow", 1, 1, APR16, APR16),
+        ("Lord Pellow", "Dana Holt", 1, 1, APR18, APR18),
+    ]
+
+
+def test_department_activity(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from department_activity order by department, location")
+    assert got == [
+        ("Department for Rivers", "Westminster Hall", "Commons", 1, 4, 50, APR16, APR16),
+        ("Department for Transport", "Commons Chamber", "Commons", 2, 10, 58, MAR, MAR),
+        ("Unknown", "Lords Chamber", "Lords", 1, 4, 30, APR18, APR18),
+    ]
+
+
+def test_sitting_days(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from sitting_days order by sitting_date, house")
+    assert got == [
+        ("Commons", MAR, "Commons Chamber", 2, 10, 3, 58),
+        ("Commons", APR16, "Westminster Hall", 1, 4, 3, 50),
+        ("Lords", APR18, "Lords Chamber", 1, 4, 3, 30),
+    ]
+
+
+def test_rejects_summary(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from rejects_summary order by reason")
+    at = [r["rejected_at"] for r in REJECTS_GIVEN]
+    assert got == [
+        ("pp_text", "empty", 1, 1, at[2], at[2]),
+        ("pp_text", "unknown_line", 2, 1, at[0], at[1]),
+        ("pp_text", "unreadable", 1, 1, at[3], at[3]),
+    ]
+
+
+def test_search_ranks_by_bm25_with_english_stemming(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from search_contributions('fishing')")
+    ids = [r[0] for r in got]
+    # three mentions in a 3-word text beat one mention in a 39-word text; "fish" matches
+    assert ids[0] == "c11" and ids[-1] == "c12", ids
+    assert set(ids) == {"c06", "c11", "c12", "c13"}
+    scores = [r[-1] for r in got]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[1] > scores[-1] > 0
+    assert got[0][:-1] == (
+        "c11",
+        "D2",
+        APR16,
+        "Commons",
+        "Dana Holt",
+        "Ind",
+        "Inland Fisheries",
+        "Fishing fishing fishing.",
+    )
+    columns = [d[0] for d in con.execute("select * from search_contributions('x')").description]
+    assert columns == [
+        "contribution_id",
+        "debate_id",
+        "sitting_date",
+        "house",
+        "speaker_name",
+        "party",
+        "title",
+        "text",
+        "score",
+    ]
+    assert [r[0] for r in rows(con, "select * from search_contributions('FISHES')")] == ids
+    assert rows(con, "select * from search_contributions('zeppelin')") == []
+    assert rows(con, "select * from search_contributions('the')") == []  # a stopword only
+
+
+def test_search_tokens_ignore_typographic_punctuation(con) -> None:  # noqa: ANN001
+    # "dredging.", "Dredging" and “silt” are words; several words match any of them
+    got = rows(con, "select contribution_id from search_contributions('dredging silt')")
+    assert {r[0] for r in got} == {"c01", "c02", "c05", "c07", "c08", "c09"}
+    assert rows(con, "select contribution_id from search_contributions('generous')") == [("c08",)]
+
+
+def test_term_trend(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from term_trend('fishing')")
+    assert got == [
+        (date(2024, 3, 1), "Unknown", 1, 6),
+        (date(2024, 4, 1), "Con", 1, 39),
+        (date(2024, 4, 1), "Ind", 1, 3),
+        (date(2024, 4, 1), "Lab/Co-op", 1, 5),
+    ]
+    assert rows(con, "select * from term_trend('zeppelin')") == []
+
+
+SEARCH_CHECK = "select contribution_id from search_contributions('fishing') limit 1"
+
+
+def test_search_works_read_only_from_a_new_process_in_another_directory(
+    con,  # noqa: ANN001
+    warehouse: Warehouse,
+    tmp_path: Path,
+) -> None:
+    code = (
+        "import duckdb, sys\n"
+        "c = duckdb.connect(sys.argv[1], read_only=True)\n"
+        f"print(c.execute({SEARCH_CHECK!r}).fetchall()[0][0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(warehouse.duckdb_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["c11"]
+
+
+def test_search_works_from_the_duckdb_cli_read_only(
+    con,  # noqa: ANN001
+    warehouse: Warehouse,
+    tmp_path: Path,
+) -> None:
+    cli = Path(sys.executable).parent / "duckdb"
+    assert cli.exists(), "duckdb-cli is a dev dependency"
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(warehouse.duckdb_path), SEARCH_CHECK],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["c11"]
+
+
+def test_an_empty_warehouse_gives_a_working_file(warehouse: Warehouse) -> None:
+    names = refresh_views(warehouse)
+    assert names == [p.stem for p in sql_files()]
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:
+        for name in names:
+            source = f"{name}('fishing')" if name in MACROS else name
+            assert c.execute(f"select count(*) from {source}").fetchone() == (0,), name
+
+
+def test_a_failed_build_leaves_the_published_file(warehouse: Warehouse, tmp_path: Path) -> None:
+    refresh_views(warehouse)
+    before = warehouse.duckdb_path.read_bytes()
+    broken = tmp_path / "sql"
+    broken.mkdir()
+    for path in sql_files():
+        (broken / path.name).write_text(path.read_text())
+    (broken / "zz_broken.sql").write_text("-- broken\ncreate view zz_broken as select nope;\n")
+    with pytest.raises(duckdb.BinderException, match="nope"):
+        refresh_views(warehouse, broken)
+    assert warehouse.duckdb_path.read_bytes() == before
+    assert sorted(p.name for p in warehouse.root.iterdir() if p.name.startswith(".")) == []
+
+
+MACROS = {"search_contributions", "term_trend"}
+
+
+def test_sql_files_follow_the_house_style() -> None:
+    assert {p.stem for p in view_files()} == set(TABLES)
+    for path in analysis_files():
+        sql = path.read_text()
+        header = [line for line in sql.splitlines() if line.startswith("--")]
+        assert sql.startswith(f"-- {path.stem}"), f"{path.name}: header names the object"
+        assert any("Grain:" in line for line in header), f"{path.name}: header states the grain"
+        kind = "macro" if path.stem in MACROS else "view"
+        assert f"create or replace {kind} {path.stem}" in sql, path.name
+        assert "\nselect * from final" in sql, f"{path.name}: ends with select * from final"
+        body = "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
+        for keyword in ("SELECT", "FROM", "WHERE", "GROUP BY", "JOIN", "CREATE"):
+            assert keyword not in body, f"{path.name}: lower-case keywords ({keyword})"
+
+
+def test_every_view_and_macro_is_documented() -> None:
+    doc = (ROOT / "docs" / "views.md").read_text()
+    for path in sql_files():
+        assert f"`{path.stem}`" in doc, f"docs/views.md lacks `{path.stem}`"
+
+
+def test_every_view_has_rows_on_the_demo_sample(tmp_path: Path) -> None:
+    wh = Warehouse.at(tmp_path / "wh")
+    empty_input = tmp_path / "empty.txt"
+    empty_input.write_bytes(b"")  # one reject, so rejects and rejects_summary have a row
+    run = runs.RunRecord.start("demo", "pp_text")
+    stored = pipeline.store_files(wh, [*sorted(SAMPLE.glob("*.txt")), empty_input])
+    pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
+    pipeline.publish_manifest(wh)
+    runs.finish(wh, run, "completed")
+    names = refresh_views(wh)
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as c:
+        for name in names:
+            source = f"{name}('library')" if name in MACROS else name
+            (count,) = c.execute(f"select count(*) from {source}").fetchone()
+            assert count >= 1, f"{source} is empty on the demo sample"
+        top = c.execute("select speaker_name from search_contributions('libraries') limit 1")
+        assert top.fetchone() == ("Eleanor Brack",)
+
+
+def test_the_fts_extension_is_installed_offline(warehouse: Warehouse) -> None:
+    """refresh_views installs fts from the pinned wheel: no INSTALL from the network."""
+    refresh_views(warehouse)
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:
+        assert c.execute("select count(*) from search_contributions('x')").fetchone() == (0,)
+        mode, origin, path = c.execute(
+            "select install_mode, installed_from, install_path from duckdb_extensions() "
+            "where extension_name = 'fts'"
+        ).fetchone()
+    assert mode == "CUSTOM_PATH" and "duckdb_extension_fts" in origin, (mode, origin)
+    assert Path(path).exists()
