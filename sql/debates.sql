@@ -13,6 +13,7 @@ select
     stage,
     parent_debate_id,
     hrs_tag,
+    hansard_edition,
     content_last_updated,
     source_ref,
     raw_sha256

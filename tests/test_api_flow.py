@@ -87,6 +87,7 @@ def test_all_306_real_contributions_arrive_with_member_ids(
     assert debates.height == 202  # every debate body recorded, titles stripped
     assert not debates.filter(debates["title"] != debates["title"].str.strip_chars()).height
     assert debates["content_last_updated"].null_count() == 0
+    assert set(debates["hansard_edition"]) == {2}  # Source: an integer on the wire
     con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
     assert con.execute(
         "select count(*) from contributions c anti join debates using (debate_id)"

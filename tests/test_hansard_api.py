@@ -746,3 +746,22 @@ def test_combine_debates_precedence() -> None:
         assert merged["parent_debate_id"] == GRANDPARENT
     assert own["parent_debate_id"] is None
     frame(DEBATES, combined)
+
+
+@pytest.mark.parametrize(("sent", "kept"), [(2, 2), ("BoundVolume", 3), (None, None)])
+def test_overview_source_is_kept_as_the_integer_edition(sent: object, kept: object) -> None:
+    overview = {
+        "ExtId": "5E1F0000-0000-4000-8000-000000000001",
+        "Title": " Harbour Dues ",
+        "House": "Commons",
+        "Location": "Commons Chamber",
+        "Date": "2031-02-04T00:00:00",
+        "Source": sent,
+    }
+    body = {"Overview": overview, "Navigator": [], "Items": [], "ChildDebates": []}
+    data = json.dumps(body).encode()
+    result = parse_debate(
+        ApiInput(data, "http://127.0.0.1/debates/debate/x.json", "0" * 64, datetime.now(UTC))
+    )
+    assert result.rejects == []
+    assert [(d["title"], d["hansard_edition"]) for d in result.debates] == [("Harbour Dues", kept)]

@@ -163,6 +163,21 @@ def _id(obj: dict, key: str) -> str:
     return value
 
 
+EDITIONS = {"RollingHansard": 1, "DailyHansard": 2, "BoundVolume": 3, "Historic": 4}
+
+
+def _edition(overview: dict) -> int | None:
+    """Overview.Source: an integer on the wire (2 in all real data), a name in the spec."""
+    value = _get(overview, "Source", (int, str), False)
+    if isinstance(value, str):
+        if value not in EDITIONS:
+            raise _Bad("malformed", "Source", f"unknown edition {value!r:.40}")
+        return EDITIONS[value]
+    if value is not None and not 0 <= value <= 32767:
+        raise _Bad("malformed", "Source", f"{value} is out of range")
+    return value
+
+
 def _opt_str(obj: dict, key: str) -> str | None:
     return _get(obj, key, (str,), False) or None
 
@@ -469,6 +484,7 @@ def _read_debate(
             sitting_date=_datetime(overview, "Date", True).date(),
             title=_get(overview, "Title", (str,), True).strip(),
             hrs_tag=_opt_str(overview, "HRSTag"),
+            hansard_edition=_edition(overview),
             content_last_updated=_datetime(overview, "ContentLastUpdated", False),
             parent_debate_id=parent_id,
             source_ref=ref,

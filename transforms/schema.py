@@ -123,6 +123,13 @@ DEBATES = Table(
         _c("parent_debate_id", STR, True, "Enclosing debate in the tree; null at the top."),
         _c("hrs_tag", STR, True, "Hansard API section tag, e.g. `hs_2cStatement`."),
         _c(
+            "hansard_edition",
+            I16,
+            True,
+            "Hansard API Overview.Source, the integer the API sends (documented as an enum: "
+            "1 RollingHansard, 2 DailyHansard, 3 BoundVolume, 4 Historic).",
+        ),
+        _c(
             "content_last_updated",
             TS_LOCAL,
             True,
