@@ -151,8 +151,8 @@ def views(warehouse: WarehouseOpt = None) -> None:
     from flows.views import refresh_views
 
     wh = Warehouse.at(warehouse)
-    names = refresh_views(wh)
-    console.print(f"{len(names)} views in {wh.duckdb_path}: {', '.join(names)}")
+    names = refresh_views(wh, force=True)
+    console.print(f"{len(names)} views and macros in {wh.duckdb_path}: {', '.join(names)}")
 
 
 DICTIONARY = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"

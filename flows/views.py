@@ -21,6 +21,7 @@ are never blocked, and a failed build leaves the old file in place.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -29,7 +30,7 @@ import duckdb
 import duckdb_extensions
 
 from flows.publish import FILE_NAME, existing_partitions
-from flows.warehouse import Warehouse
+from flows.warehouse import Warehouse, write_atomic
 from transforms.schema import TABLES, Table, duckdb_type
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -113,10 +114,36 @@ def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) ->
     return [p.stem for p in paths]
 
 
-def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR) -> list[str]:
+def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR) -> str:
+    """What the file is built from: the SQL, the warehouse location, which tables have data
+    (an empty table is an empty relation), and the contributions files the search index holds
+    (name, size, mtime). Views glob their files at query time, so other tables' new files need
+    no rebuild. Equal fingerprints mean an identical build."""
+    digest = hashlib.sha256(str(wh.root).encode())
+    for path in sql_files(sql_dir):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, table in TABLES.items():
+        digest.update(f"{name}:{bool(existing_partitions(wh, table))}".encode())
+    for f in sorted(wh.table_dir("contributions").rglob(FILE_NAME)):
+        stat = f.stat()
+        digest.update(f"{f.relative_to(wh.root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _fingerprint_path(wh: Warehouse) -> Path:
+    return wh.duckdb_path.with_name(wh.duckdb_path.name + ".built")
+
+
+def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False) -> list[str]:
     """Build the DuckDB file with every view, the search index and the macros; returns the
-    names of the views and macros, in creation order."""
+    names of the views and macros, in creation order. When nothing it is built from has
+    changed since the last build (a no-op run), the file is left as it is."""
     wh.root.mkdir(parents=True, exist_ok=True)
+    fingerprint = build_fingerprint(wh, sql_dir)
+    marker = _fingerprint_path(wh)
+    if not force and wh.duckdb_path.exists() and marker.exists():
+        if marker.read_text() == fingerprint:
+            return [p.stem for p in sql_files(sql_dir)]
     tmp = wh.duckdb_path.with_name(f".{wh.duckdb_path.name}.{os.getpid()}.tmp")
     wal = tmp.with_name(tmp.name + ".wal")
     tmp.unlink(missing_ok=True)
@@ -130,6 +157,7 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR) -> list[str]:
         finally:
             con.close()
         os.replace(tmp, wh.duckdb_path)
+        write_atomic(marker, fingerprint.encode())
     except BaseException:
         tmp.unlink(missing_ok=True)
         wal.unlink(missing_ok=True)

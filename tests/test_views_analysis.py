@@ -484,3 +484,44 @@ def test_the_fts_extension_is_installed_offline(warehouse: Warehouse) -> None:
         ).fetchone()
     assert mode == "CUSTOM_PATH" and "duckdb_extension_fts" in origin, (mode, origin)
     assert Path(path).exists()
+
+
+def test_refresh_is_skipped_when_nothing_it_reads_changed(warehouse) -> None:  # noqa: ANN001
+    """A no-op run must not rebuild the file (and its search index); new contributions must."""
+    from datetime import date
+
+    from flows.publish import publish
+    from flows.views import refresh_views
+    from transforms.schema import CONTRIBUTIONS, frame
+
+    refresh_views(warehouse)
+    built = warehouse.duckdb_path.stat().st_mtime_ns
+    refresh_views(warehouse)
+    assert warehouse.duckdb_path.stat().st_mtime_ns == built
+    row = {
+        "contribution_id": "c-skip",
+        "debate_id": "d-skip",
+        "source": "pp_text",
+        "source_ref": "x:1",
+        "sitting_date": date(2031, 2, 4),
+        "sitting_year": 2031,
+        "house": "Commons",
+        "location": "Commons Chamber",
+        "ordinal": 1,
+        "speaker_display": "A",
+        "contribution_type": "speech",
+        "text": "Harbour dues.",
+        "word_count": 2,
+        "is_virtual": False,
+        "details_carried": False,
+        "after_gap": False,
+        "is_truncated": False,
+        "raw_sha256": "0" * 64,
+    }
+    publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [row]))
+    refresh_views(warehouse)
+    assert warehouse.duckdb_path.stat().st_mtime_ns != built
+    import duckdb
+
+    con = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+    assert con.execute("select count(*) from search_contributions('harbour')").fetchone() == (1,)
