@@ -15,7 +15,6 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
-from transforms.hansard_api import SOURCE
 
 from flows import api_fetch, pipeline, runs
 from flows.api_fetch import ApiSettings, DayFetch
@@ -24,6 +23,7 @@ from flows.lock import writer_lock
 from flows.publish import publish, read_table
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
+from transforms.hansard_api import SOURCE
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, frame
 
 
@@ -199,5 +199,7 @@ def _ingest(
     run.inputs_unchanged = summary.requests - summary.responses_new
     run.debates, run.contributions = len(parsed.rows["debates"]), summary.contributions
     run.rejects, run.partitions_written = summary.rejects, written
+    run.debates_new, run.debates_changed = summary.debates_new, summary.debates_changed
+    run.debates_unchanged = summary.debates_unchanged
     run.message = summary.describe()
     return summary

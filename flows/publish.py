@@ -32,6 +32,7 @@ _ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
     pl.Int32: pa.int32(),
     pl.Int64: pa.int64(),
     pl.Boolean: pa.bool_(),
+    pl.Float64: pa.float64(),
 }
 
 

@@ -27,6 +27,10 @@ class RunRecord:
     contributions: int = 0
     rejects: int = 0
     partitions_written: int = 0
+    debates_new: int | None = None
+    debates_changed: int | None = None
+    debates_unchanged: int | None = None
+    duration_s: float | None = None
     message: str | None = None
 
     @classmethod
@@ -43,6 +47,7 @@ class RunRecord:
     @classmethod
     def from_json(cls, text: str) -> RunRecord:
         data = json.loads(text)
+        data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         for k in ("started_at", "finished_at"):
             data[k] = datetime.fromisoformat(data[k]) if data[k] else None
         return cls(**data)
@@ -56,6 +61,7 @@ def record(wh: Warehouse, run: RunRecord) -> None:
 
 def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = None) -> None:
     run.status, run.finished_at = status, datetime.now(UTC)
+    run.duration_s = round((run.finished_at - run.started_at).total_seconds(), 3)
     run.message = message or run.message
     record(wh, run)
 

@@ -15,5 +15,9 @@ select
     contributions,
     rejects,
     partitions_written,
+    debates_new,
+    debates_changed,
+    debates_unchanged,
+    duration_s,
     message
 from {{ parquet('ingest_runs') }};

@@ -57,6 +57,7 @@ def _c(name: str, dtype: pl.DataType, nullable: bool, description: str) -> Colum
 
 
 STR, DATE, I32, I16, BOOL = pl.String(), pl.Date(), pl.Int32(), pl.Int16(), pl.Boolean()
+F64 = pl.Float64()
 I64 = pl.Int64()
 TS = pl.Datetime("us", "UTC")
 
@@ -278,7 +279,7 @@ INGEST_RUNS = Table(
     order_by=("started_at", "run_id"),
     columns=(
         _c("run_id", STR, False, "Unique run id."),
-        _c("flow", STR, False, "Which job: ingest-text, rebuild, demo."),
+        _c("flow", STR, False, "Which job: ingest-text, ingest-api, rebuild."),
         _SOURCE,
         _c("started_at", TS, False, "Start (UTC)."),
         _c("finished_at", TS, True, "End (UTC); null while running or if it crashed."),
@@ -290,6 +291,10 @@ INGEST_RUNS = Table(
         _c("contributions", I32, False, "Contribution rows parsed from the new inputs."),
         _c("rejects", I32, False, "Reject rows produced by the new inputs."),
         _c("partitions_written", I32, False, "Partitions replaced by this run."),
+        _c("debates_new", I32, True, "Debates published for the first time (API runs)."),
+        _c("debates_changed", I32, True, "Debates whose content changed (API runs)."),
+        _c("debates_unchanged", I32, True, "Debates re-checked and found unchanged (API runs)."),
+        _c("duration_s", F64, True, "Wall time of the run in seconds."),
         _c("message", STR, True, "Error or note."),
     ),
 )
@@ -336,6 +341,7 @@ _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
     pl.Int32: "INTEGER",
     pl.Int64: "BIGINT",
     pl.Boolean: "BOOLEAN",
+    pl.Float64: "DOUBLE",
 }
 
 
