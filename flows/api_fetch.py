@@ -22,12 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from transforms.hansard_api import SOURCE
-
 from flows import raw_zone
 from flows.http import Fetched, FetchError, HttpClient
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse, write_atomic
+from transforms.hansard_api import SOURCE
 
 DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"
 HOUSES = ("Commons", "Lords")
