@@ -20,7 +20,8 @@ from flows import api_fetch, pipeline, runs
 from flows.api_fetch import ApiSettings, DayFetch
 from flows.http import HttpClient, HttpSettings
 from flows.lock import writer_lock
-from flows.publish import publish, read_table
+from flows.publish import Plan, read_table, stage
+from flows.quality import GateRules, enforce
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
 from transforms.hansard_api import SOURCE
@@ -66,21 +67,31 @@ def fetch_day(
 
 @task(name="publish-api-days", cache_policy=NO_CACHE)
 def publish_days(
-    wh: Warehouse, parsed: pipeline.Parsed, days: list[tuple[str, date]], dropped_raw: list[str]
+    wh: Warehouse,
+    parsed: pipeline.Parsed,
+    days: list[tuple[str, date]],
+    dropped_raw: list[str],
+    rules: GateRules,
 ) -> int:
-    """Replace the rows of `days` with `parsed`; other days and sources are untouched."""
+    """Replace the rows of `days` with `parsed` (other days and sources untouched): all tables
+    staged, checked by the quality gate, then swapped in together."""
     ours = pl.col("source") == SOURCE
     day_rows = pl.struct("house", "sitting_date").is_in(
         [{"house": h, "sitting_date": d} for h, d in days]
     )
     touch = [{"source": SOURCE, "house": h, "sitting_year": d.year} for h, d in days]
-    written = 0
-    for table in (DEBATES, CONTRIBUTIONS):
-        df = frame(table, parsed.rows[table.name])
-        written += len(publish(wh, table, df, drop=ours & day_rows, touch=touch))
-    rejects = frame(REJECTS, parsed.rows["rejects"])
+    frames = {t.name: frame(t, parsed.rows[t.name]) for t in (DEBATES, CONTRIBUTIONS, REJECTS)}
     stale = ours & pl.col("raw_sha256").is_in(dropped_raw)
-    written += len(publish(wh, REJECTS, rejects, drop=stale, touch=[{"source": SOURCE}]))
+    plan = Plan.new(wh)
+    try:
+        for table in (DEBATES, CONTRIBUTIONS):
+            stage(wh, table, frames[table.name], plan, drop=ours & day_rows, touch=touch)
+        stage(wh, REJECTS, frames["rejects"], plan, drop=stale, touch=[{"source": SOURCE}])
+        enforce(wh, plan, frames, rules)
+    except BaseException:
+        plan.abort()
+        raise
+    written = len(plan.commit())
     pipeline.publish_manifest(wh)
     return written
 
@@ -121,6 +132,7 @@ def ingest_api(
     correction_days: int = 30,
     max_rps: float = 10.0,
     max_concurrency: int = 4,
+    max_shrink: float = 0.5,
 ) -> ApiRunSummary:
     """Fetch sitting days in [start, end] (or since the last run, minus the correction window),
     store every response raw, and publish the days whose content changed."""
@@ -137,7 +149,7 @@ def ingest_api(
         run = runs.RunRecord.start("ingest-api", SOURCE)
         runs.record(wh, run)
         try:
-            summary = _ingest(wh, cfg, client, run, lo, hi)
+            summary = _ingest(wh, cfg, client, run, lo, hi, max_shrink)
             refresh_views(wh)
         except BaseException as e:
             runs.finish(wh, run, "failed", f"{type(e).__name__}: {e}")
@@ -147,8 +159,14 @@ def ingest_api(
     return summary
 
 
-def _ingest(
-    wh: Warehouse, cfg: ApiSettings, client: HttpClient, run: runs.RunRecord, lo: date, hi: date
+def _ingest(  # noqa: PLR0913
+    wh: Warehouse,
+    cfg: ApiSettings,
+    client: HttpClient,
+    run: runs.RunRecord,
+    lo: date,
+    hi: date,
+    max_shrink: float,
 ) -> ApiRunSummary:
     failures: list[dict] = []
     plan: list[tuple[str, date]] = []
@@ -174,7 +192,10 @@ def _ingest(
     parsed.rows["rejects"].extend(failures)
     old = _fingerprints(_published_days(wh, changed))
     new = _fingerprints(frame(CONTRIBUTIONS, parsed.rows["contributions"]))
-    written = publish_days(wh, quote(parsed), changed, dropped_raw) if changed or failures else 0
+    rules = GateRules(max_shrink=max_shrink, date_range=(lo, hi))
+    written = (
+        publish_days(wh, quote(parsed), changed, dropped_raw, rules) if changed or failures else 0
+    )
     summary = ApiRunSummary(
         run_id=run.run_id,
         warehouse=str(wh.root),

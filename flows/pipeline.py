@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from flows import raw_zone
 from flows.progress import progress
-from flows.publish import Partition, publish, read_table
+from flows.publish import Partition, Plan, publish, read_table, stage
+from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
 from transforms import hansard_api
@@ -115,15 +116,24 @@ def _ident(e: RawEntry) -> tuple[str, str]:
 
 
 def publish_parsed(
-    wh: Warehouse, parsed: Parsed, *, replace: Sequence[Mapping[str, object]] = ()
+    wh: Warehouse,
+    parsed: Parsed,
+    *,
+    replace: Sequence[Mapping[str, object]] = (),
+    rules: GateRules | None = None,
 ) -> list[tuple[str, Partition]]:
-    """Publish every parsed table; partitions matching `replace` are rewritten from `parsed`."""
-    written = []
-    for table in PARSED_TABLES:
-        df = frame(table, parsed.rows[table.name])
-        for part in publish(wh, table, df, replace=replace):
-            written.append((table.name, part))
-    return written
+    """Publish every parsed table together: all are staged, the quality gate checks them,
+    then all are swapped in. Partitions matching `replace` are rewritten from `parsed`."""
+    frames = {t.name: frame(t, parsed.rows[t.name]) for t in PARSED_TABLES}
+    plan = Plan.new(wh)
+    try:
+        for table in PARSED_TABLES:
+            stage(wh, table, frames[table.name], plan, replace=replace)
+        enforce(wh, plan, frames, rules or GateRules())
+    except BaseException:
+        plan.abort()
+        raise
+    return [(item.table, item.part) for item in plan.commit()]
 
 
 def publish_manifest(wh: Warehouse) -> None:

@@ -13,7 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -129,13 +129,42 @@ def _write_file(table: Table, df: pl.DataFrame, path: Path) -> None:
 
 
 @dataclass(frozen=True)
-class _Staged:
+class Staged:
+    """One partition written under staging, waiting to be swapped in."""
+
+    table: str
     part: Partition
     target: Path
     staged: Path | None  # None: the partition is now empty and is removed
+    old_rows: int
+    new_rows: int
 
 
-def _swap(item: _Staged, trash: Path) -> None:
+@dataclass
+class Plan:
+    """Partitions of one or more tables staged together and swapped in together, after any
+    check (the quality gate) has passed; abort() leaves the published state untouched."""
+
+    run: Path
+    items: list[Staged] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, wh: Warehouse) -> Plan:
+        return cls(wh.staging / uuid.uuid4().hex)
+
+    def commit(self) -> list[Staged]:
+        try:
+            for item in self.items:
+                _swap(item, self.run / "trash")
+        finally:
+            shutil.rmtree(self.run, ignore_errors=True)
+        return self.items
+
+    def abort(self) -> None:
+        shutil.rmtree(self.run, ignore_errors=True)
+
+
+def _swap(item: Staged, trash: Path) -> None:
     """Replace one partition directory (or the single file of an unpartitioned table)."""
     target = item.target
     old = trash / uuid.uuid4().hex
@@ -150,6 +179,51 @@ def _swap(item: _Staged, trash: Path) -> None:
 def matches(table: Table, part: Partition, spec: Mapping[str, object]) -> bool:
     values = dict(zip(table.partition_by, part, strict=True))
     return all(values.get(k) == v for k, v in spec.items())
+
+
+def stage(
+    wh: Warehouse,
+    table: Table,
+    new: pl.DataFrame,
+    plan: Plan,
+    *,
+    replace: Sequence[Mapping[str, object]] = (),
+    drop: pl.Expr | None = None,
+    touch: Sequence[Mapping[str, object]] = (),
+) -> list[Staged]:
+    """Merge `new` into `table` under staging (nothing published yet); see `publish`."""
+    new = conform(table, new)
+    parts = set(_partitions_of(table, new))
+    existing = existing_partitions(wh, table)
+    replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
+    parts |= replaced | {p for p in existing if any(matches(table, p, s) for s in touch)}
+    staged: list[Staged] = []
+    for part in sorted(parts):
+        old = read_partition(wh, table, part)
+        base = empty(table) if part in replaced else old
+        if drop is not None and base.height:
+            base = base.filter(~drop.fill_null(False))
+        rows = conform(table, merge(table, base, _rows_in(table, new, part)))
+        if rows.equals(old):
+            continue  # unchanged: not rewritten
+        target = partition_dir(wh, table, part)
+        stage_path: Path | None = None
+        if rows.height and table.partition_by:
+            stage_path = plan.run / "new" / target.relative_to(wh.tables)
+            _write_file(table, rows, stage_path / FILE_NAME)
+        elif rows.height:
+            stage_path = plan.run / "new" / table.name / FILE_NAME
+            _write_file(table, rows, stage_path)
+            target = target / FILE_NAME
+        staged.append(Staged(table.name, part, target, stage_path, old.height, rows.height))
+    plan.items.extend(staged)
+    return staged
+
+
+def staged_file(item: Staged) -> Path | None:
+    if item.staged is None:
+        return None
+    return item.staged if item.staged.suffix == ".parquet" else item.staged / FILE_NAME
 
 
 def publish(
@@ -169,36 +243,10 @@ def publish(
     specs reach (a re-fetched day replaces that day's rows). A partition whose rows come out
     unchanged is left as it is.
     """
-    new = conform(table, new)
-    parts = set(_partitions_of(table, new))
-    existing = existing_partitions(wh, table)
-    replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
-    parts |= replaced | {p for p in existing if any(matches(table, p, s) for s in touch)}
-    run = wh.staging / uuid.uuid4().hex
-    staged: list[_Staged] = []
+    plan = Plan.new(wh)
     try:
-        for part in sorted(parts):
-            old = read_partition(wh, table, part)
-            base = empty(table) if part in replaced else old
-            if drop is not None and base.height:
-                base = base.filter(~drop.fill_null(False))
-            rows = merge(table, base, _rows_in(table, new, part))
-            if rows.equals(old):
-                continue  # unchanged: not rewritten
-            target = partition_dir(wh, table, part)
-            if rows.height == 0:
-                staged.append(_Staged(part, target, None))
-                continue
-            if table.partition_by:
-                stage_dir = run / "new" / target.relative_to(wh.tables)
-                _write_file(table, rows, stage_dir / FILE_NAME)
-            else:
-                stage_dir = run / "new" / FILE_NAME
-                _write_file(table, rows, stage_dir)
-                target = target / FILE_NAME
-            staged.append(_Staged(part, target, stage_dir))
-        for item in staged:
-            _swap(item, run / "trash")
-    finally:
-        shutil.rmtree(run, ignore_errors=True)
-    return [item.part for item in staged]
+        stage(wh, table, new, plan, replace=replace, drop=drop, touch=touch)
+    except BaseException:
+        plan.abort()
+        raise
+    return [item.part for item in plan.commit()]

@@ -1,0 +1,137 @@
+"""The quality gate: checks on a staged publish, before anything is swapped in.
+
+Data that fails is not published: the plan is aborted, the run fails with a report naming
+every problem, and the previously published state stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from flows.publish import (
+    FILE_NAME,
+    Plan,
+    arrow_schema,
+    existing_partitions,
+    partition_dir,
+    staged_file,
+)
+from flows.warehouse import Warehouse
+from transforms.schema import CONTRIBUTIONS, DEBATES, TABLES
+
+
+class QualityGateError(RuntimeError):
+    def __init__(self, problems: list[str]) -> None:
+        report = "\n".join(f"- {p}" for p in problems)
+        super().__init__(f"quality gate failed; nothing was published:\n{report}")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class GateRules:
+    max_shrink: float = 0.5  # a partition may lose at most this share of its rows
+    min_rows: int = 20  # … once it has at least this many
+    date_range: tuple[date, date] | None = None  # new rows must fall inside (API runs)
+
+
+def _column(path, name: str) -> set:  # noqa: ANN001
+    return set(pq.read_table(path, columns=[name]).column(name).to_pylist())
+
+
+def _schema_and_keys(plan: Plan) -> list[str]:
+    problems = []
+    for item in plan.items:
+        path = staged_file(item)
+        if path is None:
+            continue
+        table = TABLES[item.table]
+        if not pq.read_schema(path).equals(arrow_schema(table), check_metadata=False):
+            problems.append(f"{item.table} {item.part}: schema differs from the declared one")
+        keys = pl.read_parquet(path, columns=[k for k in table.key if k in table.file_columns])
+        if keys.height != keys.unique().height:
+            problems.append(f"{item.table} {item.part}: duplicate keys {list(table.key)}")
+        for name in table.required:
+            if (
+                name in table.file_columns
+                and pl.read_parquet(path, columns=[name])[name].null_count()
+            ):
+                problems.append(f"{item.table} {item.part}: nulls in required column {name}")
+    return problems
+
+
+def _debates_after(wh: Warehouse, plan: Plan) -> set:
+    """Every debate_id the debates table will hold once the plan is committed."""
+    planned = {i.part: i for i in plan.items if i.table == DEBATES.name}
+    ids: set = set()
+    for part in set(existing_partitions(wh, DEBATES)) | set(planned):
+        if part in planned:
+            path = staged_file(planned[part])
+        else:
+            path = partition_dir(wh, DEBATES, part) / FILE_NAME
+        if path is not None and path.exists():
+            ids |= _column(path, "debate_id")
+    return ids
+
+
+def _orphans(wh: Warehouse, plan: Plan) -> list[str]:
+    debates = None
+    problems = []
+    for item in plan.items:
+        path = staged_file(item)
+        if item.table != CONTRIBUTIONS.name or path is None:
+            continue
+        debates = _debates_after(wh, plan) if debates is None else debates
+        missing = _column(path, "debate_id") - debates
+        if missing:
+            problems.append(
+                f"contributions {item.part}: {len(missing)} debate id(s) with no debate row, "
+                f"e.g. {sorted(missing)[:3]}"
+            )
+    return problems
+
+
+def _collapses(plan: Plan, rules: GateRules) -> list[str]:
+    return [
+        f"{i.table} {i.part}: rows would fall from {i.old_rows} to {i.new_rows} "
+        f"(more than {rules.max_shrink:.0%} lost)"
+        for i in plan.items
+        if i.old_rows >= rules.min_rows and i.new_rows < i.old_rows * (1 - rules.max_shrink)
+    ]
+
+
+def _dates(new: dict[str, pl.DataFrame], rules: GateRules) -> list[str]:
+    if rules.date_range is None:
+        return []
+    lo, hi = rules.date_range
+    problems = []
+    for name in (DEBATES.name, CONTRIBUTIONS.name):
+        df = new.get(name)
+        if df is None or df.height == 0:
+            continue
+        outside = df.filter(~pl.col("sitting_date").is_between(lo, hi))
+        if outside.height:
+            days = sorted(set(outside["sitting_date"]))[:3]
+            problems.append(
+                f"{name}: {outside.height} new row(s) dated outside {lo}..{hi}, e.g. {days}"
+            )
+    return problems
+
+
+def check(wh: Warehouse, plan: Plan, new: dict[str, pl.DataFrame], rules: GateRules) -> list[str]:
+    return [
+        *_schema_and_keys(plan),
+        *_orphans(wh, plan),
+        *_collapses(plan, rules),
+        *_dates(new, rules),
+    ]
+
+
+def enforce(wh: Warehouse, plan: Plan, new: dict[str, pl.DataFrame], rules: GateRules) -> None:
+    problems = check(wh, plan, new, rules)
+    if problems:
+        plan.abort()
+        raise QualityGateError(problems)
