@@ -8,6 +8,7 @@ outside every table's dataset directory, so no reader ever globs a half-written 
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,6 @@ class Warehouse:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a whole file so that readers see the old or the new content, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # unique per writer thread
     tmp.write_bytes(data)
     os.replace(tmp, path)
