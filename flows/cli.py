@@ -256,6 +256,39 @@ def demo(warehouse: WarehouseOpt = None) -> None:
     _print_overview(wh)
 
 
+STATUS_QUERIES = {
+    "Last run per flow and source": """
+        select flow, source, status, started_at, round(duration_s, 1) as seconds,
+               inputs_new, inputs_unchanged, debates_new, debates_changed, debates_unchanged,
+               contributions, rejects, message
+        from ingest_runs
+        qualify row_number() over (partition by flow, source order by started_at desc) = 1
+        order by flow, source""",
+    "Freshness: latest sitting day per house and location": """
+        select house, location, max(sitting_date) as latest_sitting, count(*) as debates
+        from debates group by house, location order by house, location""",
+    "Rejects": """
+        select source, reason, count(*) as rejects, max(rejected_at) as latest
+        from rejects group by source, reason order by source, reason""",
+}
+
+
+@app.command()
+def status(warehouse: WarehouseOpt = None) -> None:
+    """What the warehouse holds and what the last runs did: runs, freshness, rejects."""
+    wh = Warehouse.at(warehouse)
+    try:
+        for title, sql_text in STATUS_QUERIES.items():
+            names, rows = query(wh, sql_text)
+            table = RichTable(*names, title=title)
+            for r in rows:
+                table.add_row(*("" if v is None else str(v) for v in r))
+            console.print(table if rows else f"{title}: none")
+    except (duckdb.Error, FileNotFoundError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+
+
 def _print_overview(wh: Warehouse) -> None:
     _, ((debates, contributions, rejects),) = query(
         wh,

@@ -188,3 +188,23 @@ def test_dictionary_command_refuses_to_rewrite_a_frozen_contract(tmp_path: Path)
     frozen.write_text(frozen.read_text().replace('"debate_id"', '"debate_key"'))
     result = runner.invoke(app, ["dictionary", "--output", str(out)])
     assert result.exit_code == 1 and "bump SCHEMA_VERSION" in result.output
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_status_shows_last_runs_freshness_and_rejects(tmp_path: Path) -> None:
+    runner = CliRunner()
+    wh = str(tmp_path / "wh")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "junk.txt").write_bytes(b"\x00\x01binary")
+    (inputs / "bus.txt").write_bytes(
+        (SAMPLE / "grand-committee-bus-services-2024-10-08.txt").read_bytes()
+    )
+    assert runner.invoke(app, ["ingest", "text", str(inputs), "-w", wh]).exit_code == 0
+    result = runner.invoke(app, ["status", "-w", wh], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "ingest-text" in result.output and "completed" in result.output
+    assert "Grand Committee" in result.output and "2024-10-08" in result.output
+    assert "binary" in result.output
+    missing = runner.invoke(app, ["status", "-w", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no DuckDB file" in missing.output
