@@ -256,6 +256,41 @@ def demo(warehouse: WarehouseOpt = None) -> None:
     _print_overview(wh)
 
 
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option("--config", "-c", help="TOML file (default: $HANSARD_CONFIG or ./hansard.toml)."),
+]
+
+
+@app.command()
+def config(config_path: ConfigOpt = None) -> None:
+    """Validate the configuration (file + HANSARD__* overrides) and print what is in force."""
+    from dataclasses import asdict
+
+    from flows.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config_path)
+    except ConfigError as e:
+        err.print(f"[red]config error:[/red] {e}")
+        raise typer.Exit(1) from None
+    console.print_json(json.dumps(asdict(cfg)))
+
+
+@app.command()
+def serve(config_path: ConfigOpt = None) -> None:
+    """Register the deployments (daily on its cron schedule, backfill, rebuild) on the Prefect
+    server at PREFECT_API_URL and run their flow runs until stopped."""
+    from flows.config import ConfigError
+    from flows.deployments import serve_all
+
+    try:
+        serve_all(config_path)
+    except ConfigError as e:
+        err.print(f"[red]config error:[/red] {e}")
+        raise typer.Exit(1) from None
+
+
 STATUS_QUERIES = {
     "Last run per flow and source": """
         select flow, source, status, started_at, round(duration_s, 1) as seconds,

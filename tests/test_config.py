@@ -1,0 +1,79 @@
+"""Configuration: TOML file, environment overrides, and clear errors before any run starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import ConfigError, load_config
+from tests.conftest import ROOT, SAMPLE
+
+
+def test_defaults_and_the_example_file_agree() -> None:
+    assert load_config(ROOT / "hansard.toml.example", env={}) == load_config(env={})
+
+
+def test_file_then_environment_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "h.toml"
+    path.write_text('[api]\nmax_rps = 4\nhouses = ["Lords"]\n[warehouse]\nroot = "/data/w"\n')
+    cfg = load_config(
+        path, env={"HANSARD__API__MAX_RPS": "2.5", "HANSARD_API_BASE_URL": "http://127.0.0.1:9"}
+    )
+    assert (cfg.api.max_rps, cfg.api.houses, cfg.warehouse.root) == (2.5, ("Lords",), "/data/w")
+    assert cfg.api.base_url == "http://127.0.0.1:9"
+    assert load_config(env={"HANSARD_CONFIG": str(path)}).api.houses == ("Lords",)
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "message"),
+    [
+        ("[api]\nmax_rsp = 3\n", {}, r"\[api\]: unknown key\(s\) \['max_rsp'\]"),
+        ("[apis]\n", {}, r"unknown section\(s\) \['apis'\]"),
+        ('[api]\nmax_rps = "fast"\n', {}, "api.max_rps: expected float"),
+        ("[api]\nmax_rps = 500\n", {}, r"api.max_rps: must be in \(0, 50\]"),
+        ('[api]\nhouses = ["Commons", "Senate"]\n', {}, "api.houses: must be among"),
+        ('[schedule]\ntimezone = "Mars/Olympus"\n', {}, "unknown time zone"),
+        ("", {"HANSARD__SCHEDULE__DAILY": "every day"}, "not a 5-field cron"),
+        ("", {"HANSARD__SOURCES__ENABLED": '["fax"]'}, "sources.enabled: unknown"),
+        ("[api\n", {}, "h.toml"),
+    ],
+)
+def test_invalid_config_is_a_clear_error(
+    tmp_path: Path, text: str, env: dict, message: str
+) -> None:
+    path = tmp_path / "h.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(path, env=env)
+
+
+def test_missing_config_file_named_by_the_environment() -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(env={"HANSARD_CONFIG": "/nonexistent/hansard.toml"})
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
+    from flows.deployments import daily
+    from flows.publish import read_table
+    from flows.replay_server import ReplayServer, Routes
+    from flows.warehouse import Warehouse
+    from transforms.schema import CONTRIBUTIONS
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "page.txt").write_bytes(
+        (SAMPLE / "lords-chamber-water-quality-2025-01-28.txt").read_bytes()
+    )
+    with ReplayServer(Routes()) as api:  # no recorded months: the API part finds no days
+        config = tmp_path / "h.toml"
+        config.write_text(
+            f'[warehouse]\nroot = "{tmp_path / "wh"}"\n[sources]\ntext_inbox = "{inbox}"\n'
+            f'[api]\nbase_url = "{api.url}"\nhouses = ["Lords"]\ncorrection_days = 3\n'
+        )
+        results = daily(str(config))
+    assert results["pp_text"]["contributions"] == 8
+    assert results["hansard_api"]["days_changed"] == 0
+    assert results["hansard_api"]["failures"]  # the calendar months 404 here: reported
+    assert read_table(Warehouse.at(tmp_path / "wh"), CONTRIBUTIONS).height == 8
