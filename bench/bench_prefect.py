@@ -1,9 +1,8 @@
 """Run overhead of Prefect: the same API backfill (one month of real recorded days from the
 loopback replay server) run four ways, in fresh warehouses:
 
-  plain     the flow's function without Prefect (`ingest_api.fn`) — the pipeline's own work
-  temp-new  `hansard ingest api` with a fresh PREFECT_HOME (temporary server starts, migrates)
-  temp-old  the same with an existing PREFECT_HOME
+  temp-old  `hansard ingest api` with an existing PREFECT_HOME (temporary server starts)
+  temp-new  the same with a fresh PREFECT_HOME (temporary server starts and migrates)
   server    `run_deployment` on a real `prefect server start`, executed by `hansard serve`
 
 Usage: uv run python bench/bench_prefect.py [--corpus DIR]
@@ -37,23 +36,6 @@ START, END = "2024-07-01", "2024-07-31"
 def timed(cmd: list[str], env: dict, cwd: Path) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, env=env, cwd=cwd, check=True, capture_output=True, text=True)
-    return time.perf_counter() - t
-
-
-def plain(url: str, work: Path) -> float:
-    code = (
-        "import sys; from datetime import date; from flows.api_flow import ingest_api; "
-        f"ingest_api.fn(date.fromisoformat('{START}'), date.fromisoformat('{END}'), "
-        f"houses=['Commons'], warehouse=sys.argv[1], base_url=sys.argv[2], max_rps=50.0)"
-    )
-    t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-c", code, str(work / "plain"), url],
-        check=True,
-        cwd=ROOT,
-        env=os.environ | PREFECT_DEFAULTS,
-        capture_output=True,
-    )
     return time.perf_counter() - t
 
 
@@ -161,15 +143,16 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp, ReplayServer(corpus_routes(Path(args.corpus))) as r:
         work = Path(tmp)
-        rows = [("plain (no Prefect)", plain(r.url, work))]
         home = work / "temp-home"
-        rows.append(("temporary server, fresh PREFECT_HOME", cli(r.url, work, home, "t1")))
-        rows.append(("temporary server, existing PREFECT_HOME", cli(r.url, work, home, "t2")))
+        rows = [("CLI, temporary server, existing PREFECT_HOME", 0.0)]
+        fresh = cli(r.url, work, home, "t1")
+        rows[0] = (rows[0][0], cli(r.url, work, home, "t2"))
+        rows.append(("CLI, temporary server, fresh PREFECT_HOME", fresh))
         started, run_s = server(r.url, work)
         rows.append(("real server: start to healthy (once)", started))
         rows.append(("real server: run_deployment, run by `hansard serve`", run_s))
     base = rows[0][1]
-    print("| way | wall s | × plain |\n|---|---|---|")
+    print("| way | wall s | × first row |\n|---|---|---|")
     for name, secs in rows:
         print(f"| {name} | {secs:.1f} | {secs / base:.1f} |")
 
