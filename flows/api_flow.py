@@ -22,6 +22,7 @@ from flows.http import HttpClient, HttpSettings
 from flows.lock import writer_lock
 from flows.publish import Plan, read_table, stage
 from flows.quality import GateRules, enforce
+from flows.resolve_step import resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
 from transforms.hansard_api import SOURCE
@@ -150,6 +151,7 @@ def ingest_api(
         runs.record(wh, run)
         try:
             summary = _ingest(wh, cfg, client, run, lo, hi, max_shrink)
+            resolve_speakers(wh)  # speaker_resolutions follows every publish
             refresh_views(wh)
         except BaseException as e:
             runs.finish(wh, run, "failed", f"{type(e).__name__}: {e}")

@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Ingest inputs into the warehouse.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+members_app = typer.Typer(help="Members dimension and speaker identity.", no_args_is_help=True)
+app.add_typer(members_app, name="members")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -83,6 +85,42 @@ def ingest_text_cmd(
         console.print(f'{summary.rejects} rejects: hansard sql "select * from rejects"')
 
 
+@ingest_app.command("twfy")
+def ingest_twfy_cmd(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="TheyWorkForYou XML files or mirror folders (+ members/people.xml)."),
+    ],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Ingest TheyWorkForYou ParlParse XML (latest version of each day; divisions and votes)."""
+    from flows.twfy_flow import ingest_twfy
+
+    _print_run(_run_flow(ingest_twfy, [str(p) for p in paths], warehouse))
+
+
+@ingest_app.command("twfy-web")
+def ingest_twfy_web_cmd(
+    from_date: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    to_date: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    folder: Annotated[
+        list[str] | None, typer.Option("--folder", help="scrapedxml folders (default all).")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    base_url: Annotated[
+        str, typer.Option(envvar="HANSARD_TWFY_BASE_URL", help="Root above scrapedxml/.")
+    ] = "https://www.theyworkforyou.com/pwdata",
+    rps: Annotated[float, typer.Option(help="Requests per second at most.")] = 2.0,
+) -> None:
+    """Fetch TheyWorkForYou XML day files for a date range from the scrapedxml listings."""
+    from flows.twfy_fetch import fetch_twfy
+
+    summary = _run_flow(
+        fetch_twfy, from_date.date(), to_date.date(), folder, warehouse, base_url, rps
+    )
+    _print_run(summary)
+
+
 @ingest_app.command("api")
 def ingest_api_cmd(
     from_date: Annotated[
@@ -135,6 +173,64 @@ def ingest_api_cmd(
     console.print(summary.describe())
     for failure in summary.failures[:10]:
         err.print(f"[yellow]failed:[/yellow] {failure}")
+
+
+@members_app.command("refresh")
+def members_refresh_cmd(
+    from_date: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")
+    ] = None,
+    to_date: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")
+    ] = None,
+    house: Annotated[list[str] | None, typer.Option("--house", help="Commons/Lords.")] = None,
+    member_id: Annotated[list[int] | None, typer.Option("--id", help="Member ids too.")] = None,
+    twfy_members: Annotated[
+        str | None, typer.Option(help="TheyWorkForYou members folder or file to map.")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+    base_url: Annotated[
+        str, typer.Option(envvar="HANSARD_MEMBERS_API_BASE_URL", help="Members API root.")
+    ] = "https://members-api.parliament.uk",
+    rps: Annotated[float, typer.Option(help="Requests per second at most.")] = 10.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
+) -> None:
+    """Fetch members (Search, then History: names, parties, seats with dates) from the Members
+    API, map TheyWorkForYou ids, and re-resolve every contribution's speaker."""
+    from flows.members_flow import refresh_members
+
+    try:
+        summary = _run_flow(
+            refresh_members,
+            warehouse,
+            base_url,
+            from_date.date() if from_date else None,
+            to_date.date() if to_date else None,
+            house,
+            member_id,
+            twfy_members,
+            20,
+            20,
+            rps,
+            concurrency,
+        )
+    except ValueError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+    console.print(summary.describe())
+
+
+@members_app.command("resolve")
+def members_resolve_cmd(warehouse: WarehouseOpt = None) -> None:
+    """Re-resolve every contribution's speaker against the members tables now."""
+    from flows.resolve_step import resolve_now
+
+    try:
+        summary = resolve_now(warehouse)
+    except WarehouseBusy as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
+    console.print(summary.describe())
 
 
 @app.command()

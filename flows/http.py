@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -120,7 +120,10 @@ class HttpClient:
         self.settings = settings or HttpSettings()
         s = self.settings
         self._client = httpx.Client(
-            headers={"User-Agent": s.user_agent, "Accept": "application/json"},
+            headers={
+                "User-Agent": s.user_agent,
+                "Accept": "application/json, application/xml;q=0.9, text/html;q=0.8, */*;q=0.5",
+            },
             timeout=httpx.Timeout(s.timeout_s, connect=s.connect_timeout_s),
             limits=httpx.Limits(max_connections=s.max_concurrency),
             follow_redirects=True,
@@ -146,14 +149,24 @@ class HttpClient:
         cap = min(self.settings.backoff_max_s, self.settings.backoff_base_s * 2 ** (attempt - 1))
         return self._rng.uniform(0, cap)  # full jitter
 
-    def get(self, url: str, params: Mapping[str, str] | None = None) -> Fetched:
-        """GET with retries. Non-retryable statuses (e.g. 404) come back as a Fetched."""
-        params = {k: str(v) for k, v in (params or {}).items()}
-        full = str(httpx.URL(url, params=params))
+    def get(
+        self, url: str, params: Mapping[str, object] | Sequence[tuple[str, object]] | None = None
+    ) -> Fetched:
+        """GET with retries. Non-retryable statuses (e.g. 404) come back as a Fetched.
+
+        `params` is a mapping, or a sequence of (name, value) pairs for a name that repeats
+        (`ids=1&ids=2`); `Fetched.params` then joins the repeated values with commas (the full
+        query is in `Fetched.url`)."""
+        items = params.items() if isinstance(params, Mapping) else (params or ())
+        pairs = [(k, str(v)) for k, v in items]
+        full = str(httpx.URL(url, params=pairs) if pairs else httpx.URL(url))
+        joined: dict[str, str] = {}
+        for k, v in pairs:
+            joined[k] = f"{joined[k]},{v}" if k in joined else v
         last = "no attempt made"
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
-                return self._attempt(url, full, params, attempt)
+                return self._attempt(url, full, pairs, joined, attempt)
             except _Retry as e:
                 last = e.reason
                 if attempt == self.settings.max_attempts:
@@ -170,13 +183,20 @@ class HttpClient:
                 self._sleep(wait)
         raise FetchError(full, self.settings.max_attempts, last)
 
-    def _attempt(self, url: str, full: str, params: dict[str, str], attempt: int) -> Fetched:
+    def _attempt(
+        self,
+        url: str,
+        full: str,
+        pairs: list[tuple[str, str]],
+        params: dict[str, str],
+        attempt: int,
+    ) -> Fetched:
         self._limiter.wait()
         with self._slots:
             with self._count_lock:
                 self.requests_made += 1
             try:
-                with self._client.stream("GET", url, params=params) as resp:
+                with self._client.stream("GET", url, params=pairs or None) as resp:
                     if resp.status_code in RETRY_STATUSES:
                         wait = retry_after_seconds(resp.headers.get("Retry-After"))
                         raise _Retry(f"HTTP {resp.status_code}", wait)

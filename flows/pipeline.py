@@ -17,11 +17,25 @@ from flows.publish import Partition, Plan, publish, read_table, stage
 from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
-from transforms import hansard_api
+from transforms import hansard_api, twfy_versions, twfy_xml
 from transforms.pp_text import SOURCE, PageInput, parse_page
-from transforms.schema import CONTRIBUTIONS, DEBATES, RAW_INPUTS, REJECTS, SOURCES, frame
+from transforms.schema import (
+    CONTRIBUTIONS,
+    DEBATES,
+    DIVISION_VOTES,
+    DIVISIONS,
+    ID_REDIRECTS,
+    RAW_INPUTS,
+    REJECTS,
+    SOURCES,
+    frame,
+)
+from transforms.twfy_files import is_members_file
+from transforms.twfy_load import LoadError
+from transforms.twfy_members import Members, parse_members_file
+from transforms.twfy_rows import TwfyInput, make_reject
 
-PARSED_TABLES = (DEBATES, CONTRIBUTIONS, REJECTS)
+PARSED_TABLES = (DEBATES, CONTRIBUTIONS, REJECTS, DIVISIONS, DIVISION_VOTES, ID_REDIRECTS)
 
 
 @dataclass
@@ -184,4 +198,42 @@ def parse_api_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
         parsed.rows["contributions"].extend(result.contributions)
         parsed.rows["rejects"].extend(result.rejects)
     parsed.rows["debates"] = hansard_api.combine_debates(parsed.rows["debates"])
+    return parsed
+
+
+def twfy_members(wh: Warehouse, entries: Sequence[RawEntry]) -> tuple[Members, list[dict]]:
+    """The members index from the newest stored copy of each members file (people.xml,
+    all-members-2010.xml) among `entries`, and rejects for any that cannot be read."""
+    newest: dict[str, RawEntry] = {}
+    for e in sorted(entries, key=lambda e: (e.ingested_at, e.raw_sha256)):
+        if is_members_file(e.original_path):
+            newest[Path(e.original_path).name] = e
+    members, rejects = Members(), []
+    for name, e in sorted(newest.items()):
+        parsed = parse_members_file(name, raw_zone.read_bytes(wh, e))
+        if isinstance(parsed, LoadError):
+            where = TwfyInput(b"", e.original_path, e.raw_sha256, e.ingested_at)
+            rejects.append(make_reject(where, parsed.line, parsed.reason, parsed.detail))
+        else:
+            members = members.merge(parsed)
+    return members, rejects
+
+
+def parse_twfy_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
+    """Parse stored TheyWorkForYou XML: member ids resolved with the members files among
+    `entries`, and each day derived from all its stored versions (the latest published,
+    redirects from every version; transforms.twfy_versions). Give every version of a day."""
+    members, rejects = twfy_members(wh, entries)
+    days = [e for e in entries if not is_members_file(e.original_path)]
+    results = [
+        twfy_xml.parse_file(
+            TwfyInput(raw_zone.read_bytes(wh, e), e.original_path, e.raw_sha256, e.ingested_at),
+            members,
+        )
+        for e in progress(days, len(days), "parsing TheyWorkForYou XML")
+    ]
+    parsed = Parsed()
+    for name, rows in twfy_versions.derive(results).items():
+        parsed.rows[name].extend(rows)
+    parsed.rows["rejects"].extend(rejects)
     return parsed

@@ -15,6 +15,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flows.warehouse import Warehouse, write_atomic
 
@@ -71,7 +72,8 @@ def store(
     manifest = _manifest_path(wh, source, entry_id)
     if manifest.exists():
         return RawEntry.from_json(manifest.read_text()), False
-    suffix = (Path(original_path).suffix if key is None else ".json")[:8] or ".bin"
+    named = original_path if key is None else urlsplit(original_path).path
+    suffix = Path(named).suffix[:8] or (".json" if key else ".bin")
     rel = Path("raw") / source / "objects" / sha[:2] / f"{sha}{suffix}"
     if not (wh.root / rel).exists():
         write_atomic(wh.root / rel, data)

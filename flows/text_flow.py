@@ -14,12 +14,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import api_fetch, pipeline, raw_zone, runs
+from flows import api_fetch, members_flow, pipeline, raw_zone, runs
 from flows.lock import writer_lock
 from flows.raw_zone import RawEntry
+from flows.resolve_step import resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
 from transforms.pp_text import SOURCE
+from transforms.twfy_files import SOURCE as TWFY_SOURCE
 
 PARSE_BATCH = 500  # raw inputs per parse task
 
@@ -91,6 +93,7 @@ def _run(wh: Warehouse, flow_name: str, body, source: str = SOURCE) -> RunSummar
         runs.record(wh, run)
         try:
             body(run)
+            resolve_speakers(wh)  # speaker_resolutions follows every publish
             refresh_duckdb(wh)
         except BaseException as e:
             runs.finish(wh, run, "failed", f"{type(e).__name__}: {e}")
@@ -135,7 +138,8 @@ def ingest_text(paths: list[str], warehouse: str | None = None) -> RunSummary:
 @flow(name="rebuild", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def rebuild(warehouse: str | None = None) -> RunSummary:
     """Regenerate every table of every source from the raw zone alone (offline): transcript
-    pages by their current version, Hansard API days by their latest complete snapshot."""
+    pages by their current version, Hansard API days by their latest complete snapshot,
+    TheyWorkForYou days by their latest stored version."""
     wh = Warehouse.at(warehouse)
 
     def body(run: runs.RunRecord) -> None:
@@ -147,9 +151,12 @@ def rebuild(warehouse: str | None = None) -> RunSummary:
             for e in api_fetch.read_snapshot(wh, house, day) or []
         ]
         parsed.extend(pipeline.parse_api_entries(wh, api_entries))
-        run.inputs_seen = len(current) + len(api_entries)
+        twfy_entries = raw_zone.entries(wh, TWFY_SOURCE)
+        parsed.extend(pipeline.parse_twfy_entries(wh, twfy_entries))
+        run.inputs_seen = len(current) + len(api_entries) + len(twfy_entries)
         _count(run, parsed)
         run.partitions_written = publish_tables(wh, quote(parsed), [{}])
+        run.partitions_written += members_flow.rebuild_members(wh)
 
     return _run(wh, "rebuild", body, source="all")
 

@@ -31,5 +31,11 @@ select
     column_end,
     question_number,
     timecode,
-    raw_sha256
+    raw_sha256,
+    speaker_ref,
+    twfy_person_id,
+    speech_type,
+    source_url,
+    has_motion,
+    question_uin
 from {{ parquet('contributions') }};

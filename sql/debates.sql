@@ -16,5 +16,8 @@ select
     hansard_edition,
     content_last_updated,
     source_ref,
-    raw_sha256
+    raw_sha256,
+    heading_level,
+    source_url,
+    bill_title
 from {{ parquet('debates') }};

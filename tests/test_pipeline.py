@@ -76,7 +76,7 @@ def test_views_work_from_any_working_directory(
     monkeypatch.chdir(elsewhere)
     for name in TABLES:
         (count,) = views_query(warehouse, f"select count(*) from {name}")[0]
-        assert count > 0 or name == "rejects", name
+        assert count > 0 or name == "rejects" or not TABLES[name].fed_by("pp_text"), name
 
 
 def test_same_input_twice_is_a_no_op_with_identical_bytes(warehouse: Warehouse) -> None:

@@ -31,6 +31,7 @@ import pytest
 
 from flows import pipeline, runs
 from flows.publish import publish
+from flows.resolve_step import resolve_all
 from flows.views import analysis_files, refresh_views, sql_files, view_files
 from flows.warehouse import Warehouse
 from tests.conftest import ROOT, SAMPLE
@@ -462,10 +463,13 @@ def test_every_view_has_rows_on_the_demo_sample(tmp_path: Path) -> None:
     stored = pipeline.store_files(wh, [*sorted(SAMPLE.glob("*.txt")), empty_input])
     pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
     pipeline.publish_manifest(wh)
+    resolve_all(wh)  # as every run does: no members yet, so every speaker is "no match"
     runs.finish(wh, run, "completed")
     names = refresh_views(wh)
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as c:
         for name in names:
+            if name in TABLES and not TABLES[name].fed_by("pp_text"):
+                continue  # filled by another source only (e.g. TheyWorkForYou divisions)
             source = f"{name}('library')" if name in MACROS else name
             (count,) = c.execute(f"select count(*) from {source}").fetchone()
             assert count >= 1, f"{source} is empty on the demo sample"

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class Table:
     columns: tuple[Column, ...]
     description: str
     order_by: tuple[str, ...] = ()  # row order inside every file: output is deterministic
+    sources: tuple[str, ...] = ()  # the input families that fill it; () = every source
+
+    def fed_by(self, source: str) -> bool:
+        """Whether rows from `source` can appear in this table."""
+        return not self.sources or source in self.sources
 
     @property
     def schema(self) -> pl.Schema:
@@ -69,16 +74,19 @@ LOCATIONS = (
     "General Committees",
     "Lords Chamber",
     "Grand Committee",
+    "Written Statements",
+    "Written Answers",
 )
-CONTRIBUTION_TYPES = ("speech", "question", "collective", "written")
-SOURCES = ("pp_text", "hansard_api")
+CONTRIBUTION_TYPES = ("speech", "question", "collective", "written", "answer", "procedural")
+SOURCES = ("pp_text", "hansard_api", "twfy_xml", "members_api", "twfy_members")
 
 _SOURCE = _c(
     "source",
     STR,
     False,
-    "Input family the row came from: `pp_text` (transcript text) or `hansard_api` (the "
-    "official Hansard API). A partition key wherever the table is partitioned.",
+    "Input family the row came from: `pp_text` (transcript text), `hansard_api` (the "
+    "official Hansard API) or `twfy_xml` (TheyWorkForYou / ParlParse XML). A partition key "
+    "wherever the table is partitioned.",
 )
 TS_LOCAL = pl.Datetime("us")
 _RAW = _c(
@@ -94,7 +102,8 @@ _LOCATION = _c(
     STR,
     False,
     "Where the debate sat: Commons Chamber, Westminster Hall, Public Bill Committees, "
-    "General Committees, Lords Chamber, Grand Committee.",
+    "General Committees, Lords Chamber, Grand Committee; TheyWorkForYou XML adds Written "
+    "Statements and Written Answers.",
 )
 _DATE = _c("sitting_date", DATE, False, "Date of the sitting.")
 
@@ -111,7 +120,8 @@ DEBATES = Table(
             STR,
             False,
             "Stable id. Hansard API: the debate section's ExtId. Transcript text: `pp-` + hash "
-            "of house, location, sitting date and title, so excerpts on several pages share it.",
+            "of house, location, sitting date and title, so excerpts on several pages share it. "
+            "TheyWorkForYou XML: the heading's gid (`uk.org.publicwhip/debate/2009-10-27d.141.0`).",
         ),
         _SOURCE,
         _HOUSE,
@@ -143,6 +153,26 @@ DEBATES = Table(
             "Input file or URL plus position (line, or result index) of the debate.",
         ),
         _RAW,
+        _c(
+            "heading_level",
+            STR,
+            True,
+            "TheyWorkForYou XML: the heading that made the debate: `major` (its children are "
+            "the `minor` headings after it), `minor`, or `oral` (Oral Answers to Questions).",
+        ),
+        _c(
+            "source_url",
+            STR,
+            True,
+            "TheyWorkForYou XML: the heading's `url` (the Official Report page it was read "
+            "from); null when empty, as in every modern file.",
+        ),
+        _c(
+            "bill_title",
+            STR,
+            True,
+            "TheyWorkForYou Public Bill Committee files: the bill the committee considered.",
+        ),
     ),
 )
 
@@ -159,7 +189,8 @@ CONTRIBUTIONS = Table(
             STR,
             False,
             "Stable id. Hansard API: its ContributionExtId. Transcript text: `pp-` + hash of "
-            "debate id, speaker key, text and the occurrence of that speaker+text in the debate.",
+            "debate id, speaker key, text and the occurrence of that speaker+text in the debate. "
+            "TheyWorkForYou XML: the speech's gid.",
         ),
         _c("debate_id", STR, False, "The debate (debates.debate_id)."),
         _SOURCE,
@@ -191,8 +222,9 @@ CONTRIBUTIONS = Table(
             "contribution_type",
             STR,
             False,
-            "`speech`, `question` (a tabled question), `written` (a written statement) or "
-            "`collective` (e.g. Several hon. Members rose).",
+            "`speech`, `question` (a tabled question), `written` (a written statement), "
+            "`collective` (e.g. Several hon. Members rose); TheyWorkForYou XML adds `answer` (a "
+            "written answer) and `procedural` (text with no speaker: Question put, Resolved).",
         ),
         _c("text", STR, False, "Paragraphs joined by a blank line (\\n\\n), exact."),
         _c("word_count", I32, False, "Whitespace-separated words in `text`."),
@@ -217,6 +249,49 @@ CONTRIBUTIONS = Table(
         _c("question_number", STR, True, "Order-paper number of a tabled question."),
         _c("timecode", TS_LOCAL, True, "Time printed with the contribution (UK local time)."),
         _RAW,
+        _c(
+            "speaker_ref",
+            STR,
+            True,
+            "TheyWorkForYou XML: the speaker id as printed: `person_id` (modern files, "
+            "`uk.org.publicwhip/person/N`) or `speakerid` (old files, a membership "
+            "`uk.org.publicwhip/member/N` or `…/lord/N`), or `unknown`.",
+        ),
+        _c(
+            "twfy_person_id",
+            STR,
+            True,
+            "TheyWorkForYou person (`uk.org.publicwhip/person/N`) behind `speaker_ref`, via "
+            "members/people.xml for membership ids; null when unknown.",
+        ),
+        _c(
+            "speech_type",
+            STR,
+            True,
+            "TheyWorkForYou XML: the speech's `type` as printed in modern files, e.g. `Start "
+            "Question`, `Continuation Speech`.",
+        ),
+        _c(
+            "source_url",
+            STR,
+            True,
+            "TheyWorkForYou XML: the speech's `url` (old files: the Official Report page and "
+            "anchor); null when empty.",
+        ),
+        _c(
+            "has_motion",
+            BOOL,
+            True,
+            "TheyWorkForYou XML: some paragraph is marked as motion text "
+            '(`pwmotiontext="yes"`: "I beg to move, That …").',
+        ),
+        _c(
+            "question_uin",
+            STR,
+            True,
+            "TheyWorkForYou XML: the question's UIN printed on its first paragraph (`qnum`, "
+            "e.g. `295520`, `HL5813`).",
+        ),
     ),
 )
 
@@ -235,7 +310,9 @@ REJECTS = Table(
             STR,
             False,
             "Short code: empty, binary, encoding, no_speakers, unknown_line, truncated, "
-            "no_date, unreadable.",
+            "no_date, unreadable; TheyWorkForYou XML adds hostile_xml, malformed, too_large, "
+            "unknown_element, unknown_file, unknown_vote, missing_field, duplicate_id, "
+            "bad_value, no_latest_version, newer_version_missing.",
         ),
         _c("detail", STR, False, "Human-readable explanation naming what was found."),
         _c("rejected_at", TS, False, "When the input was ingested (UTC)."),
@@ -279,7 +356,7 @@ INGEST_RUNS = Table(
     order_by=("started_at", "run_id"),
     columns=(
         _c("run_id", STR, False, "Unique run id."),
-        _c("flow", STR, False, "Which job: ingest-text, ingest-api, rebuild."),
+        _c("flow", STR, False, "Which job: ingest-text, ingest-api, ingest-twfy, rebuild."),
         _SOURCE,
         _c("started_at", TS, False, "Start (UTC)."),
         _c("finished_at", TS, True, "End (UTC); null while running or if it crashed."),
@@ -299,8 +376,398 @@ INGEST_RUNS = Table(
     ),
 )
 
+DIVISIONS = Table(
+    name="divisions",
+    sources=("twfy_xml",),
+    grain="One row per division (a recorded vote) of a sitting.",
+    key=("division_id",),
+    partition_by=("source", "house", "sitting_year"),
+    description="Divisions with the counts as declared; the names are in division_votes.",
+    order_by=("sitting_date", "division_id"),
+    columns=(
+        _c("division_id", STR, False, "The division's gid as printed (TheyWorkForYou XML)."),
+        _c("debate_id", STR, False, "The debate it was held in (debates.debate_id)."),
+        _SOURCE,
+        _c("source_ref", STR, False, "Input file plus line of the division."),
+        _DATE,
+        _YEAR,
+        _HOUSE,
+        _LOCATION,
+        _c("division_number", I32, True, "Division number of the session (`divnumber`)."),
+        _c("timecode", TS_LOCAL, True, "Time printed with the division (UK local time)."),
+        _c("column_start", I32, True, "Hansard column where the division is printed."),
+        _c(
+            "aye_count",
+            I32,
+            True,
+            "Ayes as declared in `divisioncount` (Lords: Contents). Commons counts leave the two "
+            "tellers out; Lords counts include them.",
+        ),
+        _c("no_count", I32, True, "Noes as declared (Lords: Not-Contents)."),
+        _c("source_url", STR, True, "The division's `url` (Official Report page); null if none."),
+        _RAW,
+    ),
+)
+
+DIVISION_VOTES = Table(
+    name="division_votes",
+    sources=("twfy_xml",),
+    grain="One row per name in a division's vote lists.",
+    key=("division_id", "ordinal"),
+    partition_by=("source", "house", "sitting_year"),
+    description="Who voted which way in each division, as printed, tellers and proxies marked.",
+    order_by=("sitting_date", "division_id", "ordinal"),
+    columns=(
+        _c("division_id", STR, False, "The division (divisions.division_id)."),
+        _SOURCE,
+        _HOUSE,
+        _DATE,
+        _YEAR,
+        _c("ordinal", I32, False, "Position in the division's lists, in document order (1-based)."),
+        _c(
+            "vote",
+            STR,
+            False,
+            "As printed: `aye` or `no` (Commons), `content` or `not-content` (Lords).",
+        ),
+        _c(
+            "voter_name",
+            STR,
+            False,
+            'The name as printed in the list, e.g. "Ainsworth, Mr. Peter".',
+        ),
+        _c(
+            "voter_ref",
+            STR,
+            True,
+            "The voter's id as printed: `person_id` (modern), `id` (old: a membership), "
+            "`memberid` (Public Bill Committees).",
+        ),
+        _c(
+            "twfy_person_id",
+            STR,
+            True,
+            "TheyWorkForYou person behind `voter_ref`; null if unknown.",
+        ),
+        _c("member_id", I32, True, "Parliament member id; null until identity resolution."),
+        _c("is_teller", BOOL, False, 'Marked `teller="yes"`: counted the votes for this side.'),
+        _c("proxy_ref", STR, True, "Who cast the vote by proxy (`proxy`, a person id), if anyone."),
+        _c("proxy_twfy_person_id", STR, True, "TheyWorkForYou person behind `proxy_ref`."),
+        _c("source_ref", STR, False, "Input file plus line of the name."),
+        _RAW,
+    ),
+)
+
+ID_REDIRECTS = Table(
+    name="id_redirects",
+    sources=("twfy_xml",),
+    grain="One row per redirect from a superseded version's gid to a newer one.",
+    key=("old_gid", "direct_gid"),
+    partition_by=("source",),
+    description="Where the gids of superseded TheyWorkForYou versions now point.",
+    order_by=("old_gid", "direct_gid"),
+    columns=(
+        _c("old_gid", STR, False, "The gid in the older version (`…/2009-10-27a.225.1`)."),
+        _SOURCE,
+        _c(
+            "new_gid",
+            STR,
+            False,
+            "Where it points once chains are followed (a→b→c→d) as far as the stored versions "
+            "reach; the published row has this id when the newest version is stored.",
+        ),
+        _c("direct_gid", STR, False, "The `newgid` as printed: the next version only."),
+        _c(
+            "matchtype",
+            STR,
+            False,
+            "As printed: `perfectmatch`, `changes`, `multiplecover`, `missing`, `removed`.",
+        ),
+        _c("hops", I16, False, "Redirects followed from old_gid to new_gid (1 = direct)."),
+        _HOUSE,
+        _DATE,
+        _YEAR,
+        _c("source_ref", STR, False, "Input file plus line of the `gidredirect`."),
+        _RAW,
+    ),
+)
+
+# --- members dimension and speaker identity (issue 5) ------------------------------------------
+_MEMBER_ID = _c(
+    "member_id",
+    I32,
+    False,
+    "Parliament member id (MNIS id; the Members API `id`, the Hansard API `MemberId`, "
+    "TheyWorkForYou's `datadotparl_id`).",
+)
+_MEMBERS_RAW = _c(
+    "raw_sha256",
+    STR,
+    False,
+    "sha256 of the Members API response the row was read from (warehouse/raw/members_api/).",
+)
+_ORDINAL = _c(
+    "ordinal",
+    I16,
+    False,
+    "Position of the entry in the member's history as the Members API lists it (1-based).",
+)
+
+MEMBERS = Table(
+    name="members",
+    sources=("members_api",),
+    grain="One row per member of either House (a Parliament member id).",
+    key=("member_id",),
+    partition_by=(),
+    description="Members of Parliament and of the Lords as the Members API describes them now.",
+    order_by=("member_id",),
+    columns=(
+        _MEMBER_ID,
+        _c("name_display", STR, False, "Name as displayed now (`nameDisplayAs`)."),
+        _c("name_list", STR, True, "Name as listed, surname first (`nameListAs`)."),
+        _c("name_full_title", STR, True, "Name with full title (`nameFullTitle`)."),
+        _c("name_address", STR, True, "Name as addressed (`nameAddressAs`), e.g. `Mr Smith`."),
+        _c("gender", STR, True, "`M` or `F` as the API gives it; null when not given."),
+        _c(
+            "house",
+            STR,
+            True,
+            "House of the latest membership (`Commons` or `Lords`); null when none is known.",
+        ),
+        _c(
+            "membership_from",
+            STR,
+            True,
+            "Latest membership: the constituency (Commons) or peerage type (Lords).",
+        ),
+        _c("membership_start_date", DATE, True, "Start of the latest membership."),
+        _c("membership_end_date", DATE, True, "End of the latest membership; null if current."),
+        _c(
+            "is_current",
+            BOOL,
+            True,
+            "The latest membership's status is active (`membershipStatus.statusIsActive`).",
+        ),
+        _c("party_id", I32, True, "Latest party: Members API party id."),
+        _c("party_name", STR, True, "Latest party: name."),
+        _c("party_abbreviation", STR, True, "Latest party: abbreviation, e.g. `Lab`, `CB`."),
+        _c(
+            "details_from",
+            STR,
+            False,
+            "`search` (a /api/Members/Search item) or `history` (only /api/Members/History "
+            "knew the member: names, house and party are the latest entries of its history).",
+        ),
+        _c("fetched_at", TS, False, "When the response the row was read from was fetched (UTC)."),
+        _MEMBERS_RAW,
+    ),
+)
+
+MEMBER_PARTIES = Table(
+    name="member_parties",
+    sources=("members_api",),
+    grain="One row per period of a member in one party (Members API `partyHistory`).",
+    key=("member_id", "ordinal"),
+    partition_by=(),
+    description="Party affiliation over time: which party a member belonged to on any date.",
+    order_by=("member_id", "start_date", "ordinal"),
+    columns=(
+        _MEMBER_ID,
+        _ORDINAL,
+        _c("party_id", I32, False, "Members API party id."),
+        _c("party_name", STR, True, "Party name, e.g. `Labour`, `Crossbench`."),
+        _c("party_abbreviation", STR, True, "Party abbreviation, e.g. `Lab`, `CB`."),
+        _c("is_independent", BOOL, True, "The API marks the party as independent."),
+        _c("start_date", DATE, False, "First day in the party."),
+        _c(
+            "end_date",
+            DATE,
+            True,
+            "Last day in the party (for MPs since 2015, the start of the pre-election period); "
+            "null while current.",
+        ),
+        _MEMBERS_RAW,
+    ),
+)
+
+MEMBER_HOUSES = Table(
+    name="member_houses",
+    sources=("members_api",),
+    grain="One row per house membership (Members API `houseMembershipHistory`).",
+    key=("member_id", "ordinal"),
+    partition_by=(),
+    description="Seats over time: the constituency (Commons) or peerage (Lords) on any date.",
+    order_by=("member_id", "start_date", "ordinal"),
+    columns=(
+        _MEMBER_ID,
+        _ORDINAL,
+        _c("house", STR, False, "`Commons` or `Lords`."),
+        _c(
+            "membership_from",
+            STR,
+            True,
+            "The constituency (Commons) or the peerage type, e.g. `Life peer` (Lords).",
+        ),
+        _c("membership_from_id", I32, True, "Constituency id (or peerage type id ≤ 10)."),
+        _c(
+            "start_date",
+            DATE,
+            True,
+            "Start of the membership; null when the API omits it (some hereditary peers).",
+        ),
+        _c("end_date", DATE, True, "End of the membership; null while current."),
+        _c("end_reason", STR, True, "Why it ended, e.g. `General election`, `Retired`."),
+        _c("end_reason_notes", STR, True, "Notes on why it ended."),
+        _MEMBERS_RAW,
+    ),
+)
+
+MEMBER_NAMES = Table(
+    name="member_names",
+    sources=("members_api",),
+    grain="One row per name a member had over a period (Members API `nameHistory`).",
+    key=("member_id", "ordinal"),
+    partition_by=(),
+    description="Names over time: how a member was named on any date (e.g. before a peerage).",
+    order_by=("member_id", "start_date", "ordinal"),
+    columns=(
+        _MEMBER_ID,
+        _ORDINAL,
+        _c("name_display", STR, True, "Name as displayed in that period (`nameDisplayAs`)."),
+        _c("name_list", STR, True, "Name as listed, surname first (`nameListAs`)."),
+        _c("name_full_title", STR, True, "Name with full title (`nameFullTitle`)."),
+        _c("name_address", STR, True, "Name as addressed (`nameAddressAs`)."),
+        _c("start_date", DATE, False, "First day of the name."),
+        _c("end_date", DATE, True, "Last day of the name; null while current."),
+        _MEMBERS_RAW,
+    ),
+)
+
+TWFY_PEOPLE = Table(
+    name="twfy_people",
+    sources=("twfy_xml",),
+    grain="One row per TheyWorkForYou id: a person, or a membership or office they held.",
+    key=("twfy_id",),
+    partition_by=(),
+    description="TheyWorkForYou ids mapped to the TheyWorkForYou person and the Parliament "
+    "member id, from the ParlParse members files (people.xml, all-members-2010.xml).",
+    order_by=("twfy_id",),
+    columns=(
+        _c(
+            "twfy_id",
+            STR,
+            False,
+            "The id as printed: a person (`uk.org.publicwhip/person/N`), a membership "
+            "(`…/member/N`, `…/lord/N`), a ministerial office (`…/moffice/N`) or a Parliament "
+            "post (`uk.parliament.data/Member/<MNIS>/…`).",
+        ),
+        _c(
+            "id_kind",
+            STR,
+            False,
+            "`person`, `member` (Commons), `lord`, `moffice`, `parliament_post` or `other`.",
+        ),
+        _c(
+            "twfy_person_id",
+            STR,
+            True,
+            "The person behind the id, redirects followed; null for a membership no person lists.",
+        ),
+        _c(
+            "redirected",
+            BOOL,
+            False,
+            "The person id was reached through a redirect (merged identities).",
+        ),
+        _c(
+            "member_id",
+            I32,
+            True,
+            "Parliament member id of the person when the data links them; null otherwise "
+            "(or when it links more than one: see member_id_via).",
+        ),
+        _c(
+            "member_id_via",
+            STR,
+            True,
+            "How member_id was found: `datadotparl_id` (all-members-2010.xml), `office_id` "
+            "(`uk.parliament.data/Member/<MNIS>/…` in people.xml), both joined by `+`; or "
+            "`conflict: …` naming the different ids found (member_id null).",
+        ),
+        _c("name", STR, True, "The person's latest name (`latestname` in people.xml)."),
+        _c(
+            "raw_sha256",
+            STR,
+            False,
+            "sha256 of the members file that listed the id.",
+        ),
+    ),
+)
+
+SPEAKER_RESOLUTIONS = Table(
+    name="speaker_resolutions",
+    grain="One row per contribution: who spoke, as a Parliament member id, and how we know.",
+    key=("contribution_id",),
+    partition_by=("source",),
+    description="Identity resolution of every contribution's speaker, recomputed from "
+    "contributions and the members tables after every publish and members refresh.",
+    order_by=("contribution_id",),
+    columns=(
+        _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
+        _SOURCE,
+        _c("member_id", I32, True, "Parliament member id; null when unresolved (see reason)."),
+        _c(
+            "method",
+            STR,
+            True,
+            "How member_id was found: `source` (the input gave it), `mapped` (TheyWorkForYou "
+            "person → member id via twfy_people), `name_date` (the printed name matched one "
+            "member sitting in that House on that date), `name_constituency` (name and printed "
+            "constituency matched one), `name_in_debate` (a surname matched the one candidate "
+            "already named in the same debate), `office_in_debate` (an office printed alone "
+            "matched the person printed with that office earlier in the debate); null when "
+            "unresolved.",
+        ),
+        _c(
+            "reason",
+            STR,
+            True,
+            "Why member_id is null: `ambiguous: N candidates …` (never guessed), `no match: …`, "
+            "or `no speaker: …` (collective and procedural rows); null when resolved.",
+        ),
+        _c(
+            "candidates",
+            STR,
+            True,
+            "Ambiguous: the candidate member ids, comma-separated, ascending.",
+        ),
+        _c(
+            "name_tried",
+            STR,
+            True,
+            "The normalised name (or office) the match was made or attempted on.",
+        ),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (DEBATES, CONTRIBUTIONS, REJECTS, RAW_INPUTS, INGEST_RUNS)
+    t.name: t
+    for t in (
+        DEBATES,
+        CONTRIBUTIONS,
+        REJECTS,
+        RAW_INPUTS,
+        INGEST_RUNS,
+        DIVISIONS,
+        DIVISION_VOTES,
+        ID_REDIRECTS,
+        MEMBERS,
+        MEMBER_PARTIES,
+        MEMBER_HOUSES,
+        MEMBER_NAMES,
+        TWFY_PEOPLE,
+        SPEAKER_RESOLUTIONS,
+    )
 }
 
 

@@ -1,0 +1,260 @@
+"""Fetching the Members API into the raw zone (plain functions; flows/members_flow.py
+sequences them). Every response is stored byte-for-byte (source `members_api`, keyed by the
+request) before anything parses it, with the request's parameters, status, content type and
+fetch time, as flows/api_fetch.py does for the Hansard API.
+
+Requests (hansard-api.md §7; the OpenAPI document in corpus/hansard-api/):
+
+* `/api/Members/Search` per House, for everyone who was a member of it in a date range
+  (`MembershipInDateRange.WasMemberOfHouse` 1 or 2, `…WasMemberOnOrAfter`,
+  `…WasMemberOnOrBefore`), paged with `take` ≤ 20 (the API's maximum) and `skip` advancing by
+  the items received until `totalResults`. `House` is not sent: it filters on the *latest*
+  house, which would drop an MP who is now a peer. `IsCurrentMember` is not sent either: the
+  range filter is what selects past members (whether the API's default also restricts to
+  current members is not documented [unverified]);
+* `/api/Members/History?ids=…&ids=…` in batches (default 20 ids; the maximum is not
+  documented): each member's party, seat and name history. A batch answered 404 is asked
+  again id by id; an id the API does not know is skipped and reported.
+
+A refresh is all or nothing: any request that fails after the client's retries, or answers
+any other non-2xx status, stops it before anything is published. A complete refresh writes its
+list of responses as a snapshot (raw/members_api/refreshes/<run>.json); the tables are derived
+from every snapshot's responses (the newest response about a member wins), so `rebuild` needs
+no network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flows import raw_zone
+from flows.http import Fetched, HttpClient
+from flows.raw_zone import RawEntry
+from flows.warehouse import Warehouse, write_atomic
+from transforms.members import SOURCE, Response, parse_search_page
+from transforms.twfy_files import is_members_file
+from transforms.twfy_load import LoadError
+from transforms.twfy_people import parse_people_xml, people_rows
+
+DEFAULT_BASE_URL = "https://members-api.parliament.uk"
+SEARCH_PATH = "/api/Members/Search"
+HISTORY_PATH = "/api/Members/History"
+HOUSE_IDS = {"Commons": 1, "Lords": 2}
+MAX_TAKE = 20
+TWFY_SOURCE = "twfy_members"  # the ParlParse members files given to a refresh
+TWFY_MEMBERS_FILES = ("people.xml", "all-members-2010.xml")
+
+Pairs = list[tuple[str, str]]
+
+
+class MembersFetchError(RuntimeError):
+    pass
+
+
+@dataclass
+class Fetch:
+    """What one refresh fetched."""
+
+    entries: list[RawEntry] = field(default_factory=list)
+    new: int = 0
+    search_ids: list[int] = field(default_factory=list)
+    unknown_ids: list[int] = field(default_factory=list)  # History answered 404 for them
+    requests: int = 0
+
+
+def request_key(path: str, pairs: Pairs) -> str:
+    """A request's identity: path and sorted query (repeated names kept)."""
+    return f"GET {path}?{urlencode(sorted(pairs))}"
+
+
+def search_query(house: str, start: date, end: date, skip: int, take: int) -> Pairs:
+    return [
+        ("MembershipInDateRange.WasMemberOfHouse", str(HOUSE_IDS[house])),
+        ("MembershipInDateRange.WasMemberOnOrAfter", start.isoformat()),
+        ("MembershipInDateRange.WasMemberOnOrBefore", end.isoformat()),
+        ("skip", str(skip)),
+        ("take", str(take)),
+    ]
+
+
+def history_query(ids: Sequence[int]) -> Pairs:
+    return [("ids", str(i)) for i in ids]
+
+
+def batches(ids: Iterable[int], size: int) -> list[list[int]]:
+    """Sorted distinct ids in batches of `size` (the History requests a refresh makes)."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def _get(
+    client: HttpClient,
+    wh: Warehouse,
+    base: str,
+    path: str,
+    pairs: Pairs,
+    fetch: Fetch,
+    *,
+    missing_ok: bool = False,
+) -> Fetched | None:
+    """GET and store; None for a 404 when `missing_ok`; any other failure raises."""
+    got: Fetched = client.get(base.rstrip("/") + path, pairs)
+    fetch.requests += 1
+    if got.status == 404 and missing_ok:
+        return None
+    if not got.ok:
+        raise MembersFetchError(f"GET {got.url} answered HTTP {got.status}: {got.body[:200]!r}")
+    request = {
+        "params": [list(p) for p in pairs],
+        "status": got.status,
+        "content_type": got.content_type,
+        "fetched_at": got.fetched_at.isoformat(),
+        "path": path,
+    }
+    entry, is_new = raw_zone.store(
+        wh, SOURCE, got.body, got.url, key=request_key(path, pairs), request=request
+    )
+    fetch.entries.append(entry)
+    fetch.new += is_new
+    return got
+
+
+def fetch_search(
+    client: HttpClient,
+    wh: Warehouse,
+    base: str,
+    house: str,
+    start: date,
+    end: date,
+    fetch: Fetch,
+    take: int = MAX_TAKE,
+) -> None:
+    """Every Search page of one House and date range; the ids seen go to fetch.search_ids."""
+    if not 1 <= take <= MAX_TAKE:
+        raise ValueError(f"take must be 1..{MAX_TAKE} (the API's maximum), got {take}")
+    skip = 0
+    while True:
+        query = search_query(house, start, end, skip, take)
+        got = _get(client, wh, base, SEARCH_PATH, query, fetch)
+        assert got is not None
+        page = parse_search_page(got.body)
+        fetch.search_ids.extend(page.ids)
+        skip += len(page.members)
+        if not page.members or skip >= page.total:
+            return
+
+
+def fetch_histories(
+    client: HttpClient, wh: Warehouse, base: str, ids: Iterable[int], fetch: Fetch, size: int
+) -> None:
+    """History in batches. A batch answered 404 (the spec allows it; whether one unknown id
+    sinks a whole batch is not documented) is asked again one id at a time, and an id still
+    answered 404 is skipped and listed in fetch.unknown_ids instead of failing the refresh."""
+    for batch in batches(ids, size):
+        if _get(client, wh, base, HISTORY_PATH, history_query(batch), fetch, missing_ok=True):
+            continue
+        if len(batch) == 1:
+            fetch.unknown_ids.extend(batch)
+            continue
+        for member_id in batch:
+            query = history_query([member_id])
+            if _get(client, wh, base, HISTORY_PATH, query, fetch, missing_ok=True) is None:
+                fetch.unknown_ids.append(member_id)
+
+
+# --- refresh snapshots ----------------------------------------------------------------------
+
+
+def snapshot_dir(wh: Warehouse) -> Path:
+    return wh.raw / SOURCE / "refreshes"
+
+
+def write_snapshot(wh: Warehouse, run_id: str, fetch: Fetch, scope: dict) -> Path:
+    body = {
+        "run_id": run_id,
+        "written_at": datetime.now(UTC).isoformat(),
+        "scope": scope,
+        "entries": [json.loads(e.to_json()) for e in fetch.entries],
+    }
+    path = snapshot_dir(wh) / f"{run_id}.json"
+    write_atomic(path, json.dumps(body, indent=1).encode())
+    return path
+
+
+def snapshot_entries(wh: Warehouse) -> list[RawEntry]:
+    """Every response of every complete refresh (distinct by raw entry)."""
+    seen: dict[tuple[str, str], RawEntry] = {}
+    folder = snapshot_dir(wh)
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        for e in json.loads(path.read_text())["entries"]:
+            entry = RawEntry.from_json(json.dumps(e))
+            seen[entry.raw_sha256, entry.document_key] = entry
+    return sorted(seen.values(), key=lambda e: (e.ingested_at, e.raw_sha256))
+
+
+def stored_responses(wh: Warehouse) -> tuple[list[Response], list[Response]]:
+    """(Search pages, History responses) of every complete refresh, for transforms.members."""
+    searches, histories = [], []
+    for e in snapshot_entries(wh):
+        resp = Response(raw_zone.read_bytes(wh, e), e.raw_sha256, e.ingested_at)
+        path = (e.request or {}).get("path") or e.document_key.split()[1].split("?")[0]
+        (searches if path.lower() == SEARCH_PATH.lower() else histories).append(resp)
+    return searches, histories
+
+
+# --- TheyWorkForYou members files -------------------------------------------------------------
+
+
+def store_twfy_members(wh: Warehouse, folder: Path) -> tuple[int, int]:
+    """Store people.xml and all-members-2010.xml from a ParlParse members folder (or one of
+    those files) byte-for-byte; returns (files found, files new to the raw zone)."""
+    folder = Path(folder)
+    files = [folder] if folder.is_file() else [folder / n for n in TWFY_MEMBERS_FILES]
+    found = new = 0
+    for f in files:
+        if not f.is_file() or not is_members_file(f.name):
+            continue
+        found += 1
+        _, is_new = raw_zone.store(wh, TWFY_SOURCE, f.read_bytes(), str(f.resolve()))
+        new += is_new
+    if not found:
+        raise FileNotFoundError(f"no people.xml or all-members-2010.xml in {folder}")
+    return found, new
+
+
+def newest_twfy_members(wh: Warehouse) -> dict[str, RawEntry]:
+    """File name → the newest stored copy of each members file, whether a members refresh
+    stored it (source twfy_members) or a TheyWorkForYou ingest did (source twfy_xml)."""
+    newest: dict[str, RawEntry] = {}
+    entries = [*raw_zone.entries(wh, TWFY_SOURCE), *raw_zone.entries(wh, "twfy_xml")]
+    for e in sorted(entries, key=lambda e: (e.ingested_at, e.raw_sha256)):
+        name = Path(e.original_path).name
+        if name in TWFY_MEMBERS_FILES:
+            newest[name] = e
+    return newest
+
+
+def twfy_rows(wh: Warehouse) -> list[dict]:
+    """twfy_people from the newest stored people.xml and all-members-2010.xml (if any)."""
+    newest = newest_twfy_members(wh)
+    people_entry, all_entry = newest.get("people.xml"), newest.get("all-members-2010.xml")
+    people = None
+    if people_entry is not None:
+        parsed = parse_people_xml(raw_zone.read_bytes(wh, people_entry))
+        if isinstance(parsed, LoadError):
+            raise ValueError(f"{people_entry.original_path}: {parsed.reason}: {parsed.detail}")
+        people = parsed
+    rows = people_rows(
+        people,
+        people_entry.raw_sha256 if people_entry else None,
+        raw_zone.read_bytes(wh, all_entry) if all_entry else None,
+        all_entry.raw_sha256 if all_entry else None,
+    )
+    if isinstance(rows, LoadError):
+        raise ValueError(f"all-members-2010.xml: {rows.reason}: {rows.detail}")
+    return rows

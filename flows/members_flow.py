@@ -1,0 +1,213 @@
+"""Prefect flow: refresh the members dimension from the Members API, map TheyWorkForYou ids,
+then re-resolve every contribution's speaker.
+
+fetch (Search pages per House, History batches; one polite client) → raw zone + refresh
+snapshot → members, member_parties, member_houses, member_names (transforms/members.py) and
+twfy_people (transforms/twfy_people.py) → one Plan, quality gate, swap → speaker_resolutions
+(flows/resolve_step.py) → views.
+
+`rebuild_members(wh)` derives the same tables from the raw zone alone (offline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import members_fetch, runs
+from flows.http import HttpClient, HttpSettings
+from flows.lock import writer_lock
+from flows.members_fetch import DEFAULT_BASE_URL, Fetch
+from flows.publish import Plan, stage
+from flows.quality import GateRules, enforce
+from flows.resolve_step import ResolutionSummary, read_columns, resolve_all, resolve_speakers
+from flows.views import refresh_views
+from flows.warehouse import Warehouse
+from transforms.members import SOURCE, build_tables
+from transforms.schema import (
+    CONTRIBUTIONS,
+    MEMBER_HOUSES,
+    MEMBER_NAMES,
+    MEMBER_PARTIES,
+    MEMBERS,
+    TWFY_PEOPLE,
+    frame,
+)
+
+MEMBERS_TABLES = (MEMBERS, MEMBER_PARTIES, MEMBER_HOUSES, MEMBER_NAMES, TWFY_PEOPLE)
+HOUSES = ("Commons", "Lords")
+
+
+@dataclass(frozen=True)
+class MembersRunSummary:
+    run_id: str
+    warehouse: str
+    start: date | None
+    end: date | None
+    requests: int
+    responses_new: int
+    members: int
+    parties: int
+    houses: int
+    names: int
+    twfy_ids: int
+    partitions_written: int
+    resolution: ResolutionSummary
+    unknown_ids: tuple[int, ...] = ()
+
+    def describe(self) -> str:
+        window = f"{self.start}..{self.end}: " if self.start else ""
+        return (
+            f"run {self.run_id}: {window}{self.requests} requests ({self.responses_new} new "
+            f"responses); {self.members} members, {self.parties} party periods, "
+            f"{self.houses} house memberships, {self.names} names, {self.twfy_ids} "
+            f"TheyWorkForYou ids; {self.partitions_written} partitions written; "
+            f"{self.resolution.describe()}"
+            + (
+                f"; History did not know member id(s) {', '.join(map(str, self.unknown_ids))}"
+                if self.unknown_ids
+                else ""
+            )
+        )
+
+
+def derive(wh: Warehouse) -> dict[str, pl.DataFrame]:
+    """Every members table from the raw zone (refresh snapshots and members files)."""
+    searches, histories = members_fetch.stored_responses(wh)
+    built = build_tables(searches, histories)
+    frames = {t.name: frame(t, built.rows[t.name]) for t in MEMBERS_TABLES[:-1]}
+    frames[TWFY_PEOPLE.name] = frame(TWFY_PEOPLE, members_fetch.twfy_rows(wh))
+    return frames
+
+
+@task(name="publish-members", cache_policy=NO_CACHE)
+def publish_members(wh: Warehouse, rules: GateRules) -> tuple[dict[str, int], int]:
+    """Replace the members tables whole: staged, gated, swapped in together."""
+    frames = derive(wh)
+    plan = Plan.new(wh)
+    try:
+        for table in MEMBERS_TABLES:
+            stage(wh, table, frames[table.name], plan, replace=[{}])
+        enforce(wh, plan, frames, rules)
+    except BaseException:
+        plan.abort()
+        raise
+    return {k: v.height for k, v in frames.items()}, len(plan.commit())
+
+
+def published_member_ids(wh: Warehouse) -> set[int]:
+    """Member ids the inputs gave (contributions.member_id): their histories are fetched too."""
+    ids = read_columns(wh, CONTRIBUTIONS, ("member_id",))["member_id"].drop_nulls()
+    return {int(i) for i in ids.unique()}
+
+
+def sitting_range(wh: Warehouse) -> tuple[date, date] | None:
+    dates = read_columns(wh, CONTRIBUTIONS, ("sitting_date",))["sitting_date"]
+    return (dates.min(), dates.max()) if dates.len() else None  # type: ignore[return-value]
+
+
+def _fetch(
+    client: HttpClient,
+    wh: Warehouse,
+    base_url: str,
+    houses: list[str],
+    window: tuple[date, date] | None,
+    extra_ids: set[int],
+    take: int,
+    history_batch: int,
+) -> Fetch:
+    fetched = Fetch()
+    if window is not None:
+        for house in houses:
+            members_fetch.fetch_search(
+                client, wh, base_url, house, window[0], window[1], fetched, take
+            )
+    ids = set(fetched.search_ids) | extra_ids
+    members_fetch.fetch_histories(client, wh, base_url, ids, fetched, history_batch)
+    return fetched
+
+
+@flow(name="refresh-members", log_prints=True)
+def refresh_members(  # noqa: PLR0913
+    warehouse: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    start: date | None = None,
+    end: date | None = None,
+    houses: list[str] | None = None,
+    ids: list[int] | None = None,
+    twfy_members: str | None = None,
+    take: int = members_fetch.MAX_TAKE,
+    history_batch: int = 20,
+    max_rps: float = 10.0,
+    max_concurrency: int = 4,
+    max_shrink: float = 0.5,
+) -> MembersRunSummary:
+    """Fetch every member of `houses` in [start, end] (default: the published sitting dates)
+    and the history of each, plus `ids` and the member ids the inputs gave; map the
+    TheyWorkForYou members files in `twfy_members` (a folder or file; optional); publish the
+    members tables; re-resolve every contribution's speaker; refresh the views."""
+    wh = Warehouse.at(warehouse)
+    houses = list(houses or HOUSES)
+    unknown = set(houses) - set(HOUSES)
+    if unknown:
+        raise ValueError(f"houses must be among {HOUSES}, got {sorted(unknown)}")
+    if (start is None) != (end is None) or (start and end and start > end):
+        raise ValueError("give both start and end (start ≤ end), or neither")
+    with writer_lock(wh.lock_path, "refresh-members"):
+        run = runs.RunRecord.start("refresh-members", SOURCE)
+        runs.record(wh, run)
+        try:
+            window = (start, end) if start and end else sitting_range(wh)
+            extra = set(ids or ()) | published_member_ids(wh)
+            if window is None and not extra:
+                raise ValueError("nothing to fetch: give start and end, or ids")
+            if twfy_members:
+                members_fetch.store_twfy_members(wh, Path(twfy_members))
+            http = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
+            with HttpClient(http) as client:
+                fetched = _fetch(client, wh, base_url, houses, window, extra, take, history_batch)
+            scope = {"houses": houses, "window": [str(d) for d in window or ()], "ids": len(extra)}
+            members_fetch.write_snapshot(wh, run.run_id, fetched, scope)
+            counts, written = publish_members(wh, GateRules(max_shrink=max_shrink))
+            resolution = resolve_speakers(wh)
+            summary = MembersRunSummary(
+                run.run_id,
+                str(wh.root),
+                window[0] if window else None,
+                window[1] if window else None,
+                fetched.requests,
+                fetched.new,
+                counts["members"],
+                counts["member_parties"],
+                counts["member_houses"],
+                counts["member_names"],
+                counts["twfy_people"],
+                written,
+                resolution,
+                tuple(sorted(fetched.unknown_ids)),
+            )
+            run.inputs_seen, run.inputs_new = fetched.requests, fetched.new
+            run.inputs_unchanged = fetched.requests - fetched.new
+            run.partitions_written = written + resolution.partitions_written
+            run.message = summary.describe()
+            refresh_views(wh)
+        except BaseException as e:
+            runs.finish(wh, run, "failed", f"{type(e).__name__}: {e}")
+            refresh_views(wh)
+            raise
+        runs.finish(wh, run, "completed")
+    return summary
+
+
+def rebuild_members(wh: Warehouse, rules: GateRules | None = None) -> int:
+    """The members tables and speaker_resolutions from the raw zone alone (no network); call
+    it holding the writer lock, e.g. at the end of `rebuild`. Returns partitions written."""
+    if not members_fetch.snapshot_entries(wh) and not members_fetch.newest_twfy_members(wh):
+        return resolve_all(wh).partitions_written
+    _, written = publish_members.fn(wh, rules or GateRules(max_shrink=1.0))
+    return written + resolve_all(wh).partitions_written

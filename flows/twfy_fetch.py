@@ -1,0 +1,242 @@
+"""TheyWorkForYou / ParlParse XML over HTTP: the public `scrapedxml` directory listings.
+
+TheyWorkForYou serves each ParlParse folder as an Apache-style HTML index
+(`<base>/scrapedxml/<folder>/`, base `https://www.theyworkforyou.com/pwdata`; twfy-xml.md A1).
+A run lists every requested folder, picks the day files whose sitting date (for a Public Bill
+Committee file the last date in its name) lies in [start, end] — every version a, b, … of each
+such day, so versions are handled exactly as for a mirror folder — and GETs each one not
+already in the raw zone. All requests go through `flows.http.HttpClient` (rate limit,
+concurrency cap, retries with backoff).
+
+Raw zone: each file body is stored under source `twfy_xml` byte for byte, keyed by its request
+(`GET /scrapedxml/<folder>/<name>?`, independent of the host, so a mirror of the same tree is
+the same request) with the request metadata (status, content type, fetched_at, scope), as
+flows/api_fetch.py does. The listing pages are stored too, under their own source
+`twfy_listing`, so that the day-file source holds day files only (rebuild and members re-derives
+parse every `twfy_xml` entry). A file whose version is already stored is not fetched again:
+ParlParse never rewrites a version in place, it writes the next letter.
+
+Publishing is the mirror ingest's own step (`flows.twfy_flow.publish_stored`): every day that
+received a new file is re-derived from all its stored versions. A request that fails (an HTTP
+error status, or retries exhausted) becomes a `fetch_failed` reject naming the URL; the rest of
+the run goes on.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows import pipeline, raw_zone, runs
+from flows.api_fetch import request_key
+from flows.http import Fetched, FetchError, HttpClient, HttpSettings
+from flows.text_flow import RunSummary, _run
+from flows.twfy_flow import publish_stored
+from flows.warehouse import Warehouse
+from transforms.twfy_files import SOURCE, DayFile, day_file
+
+DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"
+LISTING_SOURCE = "twfy_listing"
+# scrapedxml folder → the file stem it holds (twfy-xml.md A1)
+FOLDERS: dict[str, str] = {
+    "debates": "debates",
+    "westminhall": "westminster",
+    "lordspages": "daylord",
+    "wms": "ministerial",
+    "lordswms": "lordswms",
+    "lordswrans": "lordswrans",
+    "standing": "standing",
+}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(v for k, v in attrs if k == "href" and v)
+
+
+def listed_files(listing_url: str, html: str) -> list[tuple[str, DayFile]]:
+    """(absolute URL, day file) for each link of an index page that names a day file directly
+    in the listed folder; sort links (`?C=M;O=A`), the parent folder and other names are
+    ignored. Each file once, in listing order."""
+    parser = _Links()
+    parser.feed(html)
+    folder = urlsplit(listing_url).path
+    folder = folder if folder.endswith("/") else folder + "/"
+    seen: dict[str, tuple[str, DayFile]] = {}
+    for href in parser.hrefs:
+        url = urljoin(listing_url if listing_url.endswith("/") else listing_url + "/", href)
+        parts = urlsplit(url)
+        if parts.query or parts.fragment or not parts.path.startswith(folder):
+            continue
+        name = unquote(parts.path[len(folder) :])
+        if "/" in name:
+            continue
+        named = day_file(name)
+        if isinstance(named, DayFile) and url not in seen:
+            seen[url] = (url, named)
+    return list(seen.values())
+
+
+def in_range(files: list[tuple[str, DayFile]], start: date, end: date) -> list[tuple[str, DayFile]]:
+    return [(u, f) for u, f in files if start <= f.sitting_date <= end]
+
+
+def _failure(url: str, reason: str) -> dict:
+    return {
+        "source": SOURCE,
+        "source_ref": url,
+        "reason": "fetch_failed",
+        "detail": f"{url}: {reason}",
+        "rejected_at": datetime.now(UTC),
+        "raw_sha256": None,
+    }
+
+
+def _request(got: Fetched, scope: dict) -> dict:
+    return {
+        "params": got.params,
+        "status": got.status,
+        "content_type": got.content_type,
+        "fetched_at": got.fetched_at.isoformat(),
+        "attempts": got.attempts,
+        "scope": scope,
+    }
+
+
+def _rel_path(base_url: str, url: str) -> str:
+    """The request path below the base (`/scrapedxml/debates/x.xml`): the raw-zone key."""
+    base = urlsplit(base_url).path.rstrip("/")
+    path = urlsplit(url).path
+    return path[len(base) :] if base and path.startswith(base + "/") else path
+
+
+@dataclass
+class FetchResult:
+    stored: pipeline.Stored = field(default_factory=pipeline.Stored)
+    listed: int = 0  # day files in range across the listings
+    skipped: int = 0  # in range but already in the raw zone
+    failures: list[dict] = field(default_factory=list)
+
+
+def _get(client: HttpClient, url: str) -> Fetched | dict:
+    try:
+        got = client.get(url)
+    except FetchError as e:
+        return _failure(e.url, str(e))
+    return got if got.ok else _failure(got.url, f"HTTP {got.status}")
+
+
+@task(name="fetch-twfy-listings", cache_policy=NO_CACHE)
+def fetch_listings(
+    wh: Warehouse,
+    client: HttpClient,
+    base_url: str,
+    folders: list[str],
+    start: date,
+    end: date,
+) -> tuple[list[tuple[str, str, DayFile]], list[dict]]:
+    """(folder, URL, day file) of every file in range, and failures of listing requests."""
+    wanted: list[tuple[str, str, DayFile]] = []
+    failures: list[dict] = []
+    for folder in folders:
+        url = f"{base_url.rstrip('/')}/scrapedxml/{folder}/"
+        got = _get(client, url)
+        if isinstance(got, dict):
+            failures.append(got)
+            continue
+        scope = {"folder": folder, "from": start.isoformat(), "to": end.isoformat()}
+        key = request_key(_rel_path(base_url, got.url), got.params)
+        raw_zone.store(wh, LISTING_SOURCE, got.body, got.url, key=key, request=_request(got, scope))
+        html = got.body.decode("utf-8", "replace")
+        wanted.extend((folder, u, f) for u, f in in_range(listed_files(got.url, html), start, end))
+    return wanted, failures
+
+
+@task(name="fetch-twfy-files", cache_policy=NO_CACHE)
+def fetch_files(
+    wh: Warehouse,
+    client: HttpClient,
+    base_url: str,
+    wanted: list[tuple[str, str, DayFile]],
+    workers: int,
+) -> FetchResult:
+    """GET each wanted file not yet stored (up to `workers` at once), store it raw."""
+    out = FetchResult(listed=len(wanted))
+    have = {e.document_key for e in raw_zone.entries(wh, SOURCE) if e.request is not None}
+    todo = []
+    for folder, url, named in wanted:
+        if request_key(_rel_path(base_url, url), {}) in have:
+            out.skipped += 1
+        else:
+            todo.append((folder, url, named))
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="twfy-get") as pool:
+        results = pool.map(lambda item: _get(client, item[1]), todo)
+        for (folder, _, named), got in zip(todo, results, strict=True):
+            if isinstance(got, dict):
+                out.failures.append(got)
+                continue
+            scope = {"folder": folder, "date": named.sitting_date.isoformat()}
+            key = request_key(_rel_path(base_url, got.url), got.params)
+            entry, is_new = raw_zone.store(
+                wh, SOURCE, got.body, got.url, key=key, request=_request(got, scope)
+            )
+            out.stored.entries.append(entry)
+            if is_new:
+                out.stored.new.append(entry)
+    return out
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@flow(name="fetch-twfy", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
+def fetch_twfy(
+    start: date | str,
+    end: date | str,
+    folders: list[str] | None = None,
+    warehouse: str | None = None,
+    base_url: str = DEFAULT_BASE_URL,
+    max_rps: float = 2.0,
+    max_concurrency: int = 2,
+) -> RunSummary:
+    """Fetch the TheyWorkForYou XML day files sitting between `start` and `end` (inclusive)
+    from the `scrapedxml` listings of `folders` (default: all seven), store them raw, publish
+    every day that received a new version."""
+    first, last = _as_date(start), _as_date(end)
+    if first > last:
+        raise ValueError(f"start {first} is after end {last}")
+    chosen = list(folders) if folders else list(FOLDERS)
+    unknown = [f for f in chosen if f not in FOLDERS]
+    if unknown:
+        raise ValueError(f"unknown scrapedxml folder(s) {unknown}; known: {', '.join(FOLDERS)}")
+    wh = Warehouse.at(warehouse)
+    settings = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
+
+    def body(run: runs.RunRecord) -> None:
+        with HttpClient(settings) as client:
+            wanted, list_failures = fetch_listings(wh, client, base_url, chosen, first, last)
+            got = fetch_files(wh, client, base_url, wanted, max_concurrency)
+            requests = client.requests_made
+        failures = list_failures + got.failures
+        publish_stored(wh, run, got.stored, failures, got.listed)
+        run.inputs_unchanged += got.skipped
+        run.message += (
+            f"; {len(chosen)} listing(s), {got.listed} file(s) in {first}..{last}, "
+            f"{len(got.stored.entries)} fetched, {got.skipped} already stored, "
+            f"{len(failures)} failed request(s), {requests} HTTP request(s)"
+        )
+
+    return _run(wh, "fetch-twfy", body, source=SOURCE)
