@@ -77,14 +77,15 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
         elif p.is_file():
             files.append(p)
         else:
-            missing.append(_unreadable(p, "no such file or folder"))
+            missing.append(unreadable(p, "no such file or folder"))
     return files, missing
 
 
-def _unreadable(path: Path, why: str) -> dict:
+def unreadable(path: Path, why: str, source: str = SOURCE) -> dict:
+    """A reject row for an input that could not be read at all (no raw bytes)."""
     ref = str(path.resolve())
     return {
-        "source": SOURCE,
+        "source": source,
         "source_ref": ref,
         "reason": "unreadable",
         "detail": f"{ref}: cannot be read: {why}",
@@ -93,15 +94,16 @@ def _unreadable(path: Path, why: str) -> dict:
     }
 
 
-def store_files(wh: Warehouse, files: Sequence[Path]) -> Stored:
+def store_files(wh: Warehouse, files: Sequence[Path], source: str = SOURCE) -> Stored:
+    """Store each file byte-for-byte in the raw zone of `source`; unreadable ones are rejects."""
     out = Stored()
     for f in progress(files, len(files), "storing raw inputs"):
         try:
             data = f.read_bytes()
         except OSError as e:
-            out.rejects.append(_unreadable(f, e.strerror or str(e)))
+            out.rejects.append(unreadable(f, e.strerror or str(e), source))
             continue
-        entry, is_new = raw_zone.store(wh, SOURCE, data, str(f.resolve()))
+        entry, is_new = raw_zone.store(wh, source, data, str(f.resolve()))
         out.entries.append(entry)
         if is_new:
             out.new.append(entry)

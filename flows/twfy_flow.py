@@ -15,7 +15,6 @@ person ids everywhere, so the whole source is re-derived and its partitions repl
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -32,18 +31,6 @@ from flows.text_flow import RunSummary, _count, _run
 from flows.warehouse import Warehouse
 from transforms.schema import frame
 from transforms.twfy_files import SOURCE, DayFile, day_file, is_known_file, is_members_file
-
-
-def _unreadable(path: Path, why: str) -> dict:
-    ref = str(path.resolve())
-    return {
-        "source": SOURCE,
-        "source_ref": ref,
-        "reason": "unreadable",
-        "detail": f"{ref}: cannot be read: {why}",
-        "rejected_at": datetime.now(UTC),
-        "raw_sha256": None,
-    }
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict], int]:
@@ -64,24 +51,13 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict], int]:
         elif p.is_file():
             files.append(p)
         else:
-            missing.append(_unreadable(p, "no such file or folder"))
+            missing.append(pipeline.unreadable(p, "no such file or folder", SOURCE))
     return files, missing, skipped
 
 
 @task(name="store-raw-twfy", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def store_raw(wh: Warehouse, files: list[Path]) -> pipeline.Stored:
-    out = pipeline.Stored()
-    for f in files:
-        try:
-            data = f.read_bytes()
-        except OSError as e:
-            out.rejects.append(_unreadable(f, e.strerror or str(e)))
-            continue
-        entry, is_new = raw_zone.store(wh, SOURCE, data, str(f.resolve()))
-        out.entries.append(entry)
-        if is_new:
-            out.new.append(entry)
-    return out
+    return pipeline.store_files(wh, files, SOURCE)
 
 
 @task(name="parse-twfy-days", cache_policy=NO_CACHE)
