@@ -48,6 +48,11 @@ class ApiConfig:
 
 
 @dataclass(frozen=True)
+class MembersConfig:
+    base_url: str = "https://members-api.parliament.uk"
+
+
+@dataclass(frozen=True)
 class QualityConfig:
     max_shrink: float = 0.5
 
@@ -56,6 +61,7 @@ class QualityConfig:
 class ScheduleConfig:
     timezone: str = "Europe/London"
     daily: str = "30 6 * * *"  # after Hansard's overnight publication
+    members: str = "0 5 * * 1"  # weekly: names, parties and seats change rarely
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Config:
     warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
     api: ApiConfig = field(default_factory=ApiConfig)
+    members: MembersConfig = field(default_factory=MembersConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
@@ -129,9 +136,13 @@ def _validate(cfg: Config) -> None:
         raise ConfigError(
             f"schedule.timezone: unknown time zone {cfg.schedule.timezone!r}"
         ) from None
-    cron = cfg.schedule.daily.split()
-    if len(cron) != 5 or not all(_CRON_FIELD.match(f) for f in cron):
-        raise ConfigError(f"schedule.daily: not a 5-field cron expression: {cfg.schedule.daily!r}")
+    for name in ("daily", "members"):
+        expr = getattr(cfg.schedule, name)
+        cron = expr.split()
+        if len(cron) != 5 or not all(_CRON_FIELD.match(f) for f in cron):
+            raise ConfigError(f"schedule.{name}: not a 5-field cron expression: {expr!r}")
+    if not cfg.members.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"members.base_url: not an http(s) URL: {cfg.members.base_url!r}")
 
 
 def config_path(env: dict[str, str] | None = None) -> Path | None:

@@ -18,6 +18,7 @@ from prefect.schedules import Cron
 from flows import api_fetch
 from flows.api_flow import ingest_api
 from flows.config import Config, load_config
+from flows.members_flow import refresh_members
 from flows.text_flow import ingest_text, rebuild
 from flows.warehouse import Warehouse
 
@@ -66,6 +67,22 @@ def backfill(start: date, end: date, config_path: str | None = None) -> dict:
     return _api(load_config(config_path), start, end, since_last=False)
 
 
+@flow(name="members-refresh", log_prints=True)
+def members_refresh(config_path: str | None = None) -> dict:
+    """Members, their names, parties and seats with dates, for the sitting dates published so
+    far; then every contribution's speaker re-resolved."""
+    cfg = load_config(config_path)
+    summary = refresh_members(
+        warehouse=cfg.warehouse.root,
+        base_url=cfg.members.base_url,
+        houses=list(cfg.api.houses),
+        max_rps=cfg.api.max_rps,
+        max_concurrency=cfg.api.max_concurrency,
+        max_shrink=cfg.quality.max_shrink,
+    )
+    return asdict(summary)
+
+
 @flow(name="rebuild-from-raw", log_prints=True)
 def rebuild_from_raw(config_path: str | None = None) -> dict:
     """Regenerate every table from the raw zone alone (offline)."""
@@ -87,6 +104,12 @@ def deployments(cfg: Config, config_path: str | None = None):  # noqa: ANN201
         ),
         rebuild_from_raw.to_deployment(
             name="rebuild", parameters=params, description="Every table from the raw zone, offline."
+        ),
+        members_refresh.to_deployment(
+            name="members-refresh",
+            schedule=Cron(cfg.schedule.members, timezone=tz),
+            parameters=params,
+            description="Members API dimension and speaker resolution.",
         ),
     ]
 

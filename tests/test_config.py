@@ -77,3 +77,21 @@ def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
     assert results["hansard_api"]["days_changed"] == 0
     assert results["hansard_api"]["failures"]  # the calendar months 404 here: reported
     assert read_table(Warehouse.at(tmp_path / "wh"), CONTRIBUTIONS).height == 8
+
+
+def test_deployments_carry_the_configured_schedules(tmp_path: Path) -> None:
+    from flows.deployments import deployments
+
+    path = tmp_path / "h.toml"
+    path.write_text('[schedule]\ndaily = "0 7 * * *"\nmembers = "0 4 * * 0"\n')
+    made = {d.name: d for d in deployments(load_config(path, env={}), str(path))}
+    assert set(made) == {"daily", "backfill", "rebuild", "members-refresh"}
+    crons = {
+        n: [(s.schedule.cron, s.schedule.timezone) for s in d.schedules] for n, d in made.items()
+    }
+    assert crons["daily"] == [("0 7 * * *", "Europe/London")]
+    assert crons["members-refresh"] == [("0 4 * * 0", "Europe/London")]
+    assert crons["backfill"] == crons["rebuild"] == []
+    assert made["daily"].parameters == {"config_path": str(path)}
+    with pytest.raises(ConfigError, match="schedule.members"):
+        load_config(path, env={"HANSARD__SCHEDULE__MEMBERS": "weekly"})
