@@ -48,7 +48,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import machine, peak_rss_mb, print_profile  # noqa: E402
+from bench_text import header, peak_rss_mb, print_profile  # noqa: E402
 
 from flows import PREFECT_DEFAULTS  # noqa: E402
 
@@ -531,28 +531,6 @@ def shared_bodies(routes) -> str:  # noqa: ANN001
         f"{sum(map(len, shared))} of {len(routes)} routes share their body bytes with another "
         f"route ({len(shared)} distinct bodies); by path: {kinds}"
     )
-
-
-def header(cmd: str) -> dict:
-    info = machine()
-    print(f"$ {cmd}")
-    print(
-        f"date {info['date']}; {info['platform']}; {info['cpu']}; os.cpu_count()="
-        f"{info['cpu_count']}; {info['memory']} RAM; Python {info['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in info["packages"].items())
-    )
-    if info["git"]:
-        print(
-            f"git HEAD {info['git']['head']}; uncommitted changes outside bench/: "
-            f"{', '.join(info['git']['modified_outside_bench']) or 'none'}"
-        )
-    export = ROOT / "GIT_EXPORT"  # a clean `git archive` export records its commit here
-    if export.exists():
-        info["git_export"] = export.read_text().strip()
-        print(f"code: clean export of git {info['git_export']} at {ROOT}")
-    info["loadavg_start"] = os.getloadavg()
-    print(f"load average at start {' '.join(f'{x:.2f}' for x in info['loadavg_start'])}")
-    return info
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

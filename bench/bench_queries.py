@@ -44,7 +44,13 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import dir_bytes, ensure_corpus, input_files, machine, peak_rss_mb  # noqa: E402
+from bench_text import (  # noqa: E402
+    dir_bytes,
+    ensure_corpus,
+    header,
+    input_files,
+    peak_rss_mb,
+)
 
 
 def cpu_s() -> float:
@@ -310,28 +316,6 @@ def report_queries(q: dict) -> None:
         )
         for name, secs, rows in p["top_operators"]:
             print(f"      {secs:8.3f} s  {name:<28} {rows:>12,} rows")
-
-
-def header(cmd: str) -> dict:
-    info = machine()
-    print(f"$ {cmd}")
-    print(
-        f"date {info['date']}; {info['platform']}; {info['cpu']}; os.cpu_count()="
-        f"{info['cpu_count']}; {info['memory']} RAM; Python {info['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in info["packages"].items())
-    )
-    if info["git"]:
-        print(
-            f"git HEAD {info['git']['head']}; uncommitted changes outside bench/: "
-            f"{', '.join(info['git']['modified_outside_bench']) or 'none'}"
-        )
-    export = ROOT / "GIT_EXPORT"  # a clean `git archive` export records its commit here
-    if export.exists():
-        info["git_export"] = export.read_text().strip()
-        print(f"code: clean export of git {info['git_export']} at {ROOT}")
-    info["loadavg_start"] = os.getloadavg()
-    print(f"load average at start {' '.join(f'{x:.2f}' for x in info['loadavg_start'])}")
-    return info
 
 
 def run_all(args: argparse.Namespace, data: Path, work: Path, cmd: str, info: dict) -> None:

@@ -450,6 +450,29 @@ def machine() -> dict:
     }
 
 
+def header(cmd: str) -> dict:
+    """Print the command and the machine (and git state) every benchmark starts with."""
+    info = machine()
+    print(f"$ {cmd}")
+    print(
+        f"date {info['date']}; {info['platform']}; {info['cpu']}; os.cpu_count()="
+        f"{info['cpu_count']}; {info['memory']} RAM; Python {info['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+    )
+    if info["git"]:
+        print(
+            f"git HEAD {info['git']['head']}; uncommitted changes outside bench/: "
+            f"{', '.join(info['git']['modified_outside_bench']) or 'none'}"
+        )
+    export = ROOT / "GIT_EXPORT"  # a clean `git archive` export records its commit here
+    if export.exists():
+        info["git_export"] = export.read_text().strip()
+        print(f"code: clean export of git {info['git_export']} at {ROOT}")
+    info["loadavg_start"] = os.getloadavg()
+    print(f"load average at start {' '.join(f'{x:.2f}' for x in info['loadavg_start'])}")
+    return info
+
+
 def fmt_table(rows: list[tuple[str, str]]) -> str:
     w = max(len(k) for k, _ in rows)
     lines = [f"| {'measure'.ljust(w)} | value |", f"|{'-' * (w + 2)}|-------|"]
@@ -676,18 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     work = (args.work or tmp / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
     cmd = "uv run python " + shlex.join(["bench/bench_text.py", *sys.argv[1:]])
-    info = machine()
-    print(f"$ {cmd}")
-    print(
-        f"date {info['date']}; {info['platform']}; {info['cpu']}; os.cpu_count()="
-        f"{info['cpu_count']}; {info['memory']} RAM; Python {info['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in info["packages"].items())
-    )
-    if info["git"]:
-        print(
-            f"git HEAD {info['git']['head']}; uncommitted changes outside bench/: "
-            f"{', '.join(info['git']['modified_outside_bench']) or 'none'}"
-        )
+    info = header(cmd)
     print(f"data {data}\nwork {work}", flush=True)
     try:
         run_all(args, data, work, cmd, info)
