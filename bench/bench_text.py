@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -63,15 +64,19 @@ def input_files(data: Path) -> list[Path]:
 # --------------------------------------------------------------------------- corpus
 
 
-def ensure_corpus(data: Path, mb: float, seed: int) -> tuple[dict, float | None]:
-    """Generate into `data` unless it already holds a corpus of the same size and seed."""
+def ensure_corpus(
+    data: Path, mb: float, seed: int, generate: Callable[..., dict] | None = None
+) -> tuple[dict, float | None]:
+    """Generate into `data` (with `generate`, default the transcript-text generator) unless it
+    already holds a corpus of the same size and seed."""
     meta_path = data / "GENERATED.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if meta.get("mb_target") == mb and meta.get("seed") == seed:
             return meta, None
         shutil.rmtree(data)
-    from generate_text import generate
+    if generate is None:
+        from generate_text import generate
 
     t0 = time.perf_counter()
     meta = generate(data, mb, seed, quiet=True)

@@ -24,7 +24,6 @@ import io
 import json
 import os
 import pstats
-import resource
 import shlex
 import shutil
 import subprocess
@@ -39,15 +38,12 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import machine  # noqa: E402
+import bench_text  # noqa: E402
+from bench_text import machine, peak_rss_mb  # noqa: E402
 
 from flows import PREFECT_DEFAULTS  # noqa: E402
 
 MB = 1_000_000
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def input_files(data: Path) -> list[Path]:
@@ -55,17 +51,9 @@ def input_files(data: Path) -> list[Path]:
 
 
 def ensure_corpus(data: Path, mb: float, seed: int) -> tuple[dict, float | None]:
-    meta_path = data / "GENERATED.json"
-    if meta_path.exists():
-        meta = json.loads(meta_path.read_text())
-        if meta.get("mb_target") == mb and meta.get("seed") == seed:
-            return meta, None
-        shutil.rmtree(data)
     from generate_twfy import generate
 
-    t0 = time.perf_counter()
-    meta = generate(data, mb, seed, quiet=True)
-    return meta, time.perf_counter() - t0
+    return bench_text.ensure_corpus(data, mb, seed, generate)
 
 
 # --------------------------------------------------------------------------- (a) parse
