@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -708,13 +708,16 @@ SPEAKER_RESOLUTIONS = Table(
     name="speaker_resolutions",
     grain="One row per contribution: who spoke, as a Parliament member id, and how we know.",
     key=("contribution_id",),
-    partition_by=("source",),
-    description="Identity resolution of every contribution's speaker, recomputed from "
-    "contributions and the members tables after every publish and members refresh.",
+    partition_by=("source", "house", "sitting_year"),
+    description="Identity resolution of every contribution's speaker, derived partition by "
+    "partition from contributions and the members tables: a partition is recomputed when its "
+    "contributions partition or the members tables change.",
     order_by=("contribution_id",),
     columns=(
         _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
         _SOURCE,
+        _HOUSE,
+        _YEAR,
         _c("member_id", I32, True, "Parliament member id; null when unresolved (see reason)."),
         _c(
             "method",
@@ -750,6 +753,56 @@ SPEAKER_RESOLUTIONS = Table(
     ),
 )
 
+SEARCH_POSTINGS = Table(
+    name="search_postings",
+    grain="One row per (term, contribution): the full-text search index over "
+    "contributions.text, one partition per contributions partition.",
+    key=("term", "contribution_id"),
+    partition_by=("source", "house", "sitting_year"),
+    description="Inverted index for search_contributions() and term_trend(): each "
+    "contribution's text lower-cased, accents stripped, split on runs of non-letters, English "
+    "stopwords removed and Snowball-stemmed (DuckDB fts's `stem(word, 'english')`). Derived "
+    "partition by partition from contributions, so an ingest re-indexes only what it "
+    "changed. Files are sorted by term, so a search reads only the row groups of its terms.",
+    order_by=("term", "contribution_id"),
+    columns=(
+        _c("term", STR, False, "A stemmed word (e.g. `fish` for fishing, fished)."),
+        _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
+        _SOURCE,
+        _HOUSE,
+        _YEAR,
+        _c("tf", I32, False, "Times the term occurs in the contribution's text."),
+        _c(
+            "doc_length",
+            I32,
+            False,
+            "Indexed words in the contribution (stopwords left out): BM25's document length.",
+        ),
+    ),
+)
+
+SEARCH_DOCS = Table(
+    name="search_docs",
+    grain="One row per indexed contribution.",
+    key=("contribution_id",),
+    partition_by=("source", "house", "sitting_year"),
+    description="The documents of the search index and their lengths (for BM25's document "
+    "count and average length); derived with search_postings.",
+    order_by=("contribution_id",),
+    columns=(
+        _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
+        _SOURCE,
+        _HOUSE,
+        _YEAR,
+        _c(
+            "doc_length",
+            I32,
+            False,
+            "Indexed words in the contribution (stopwords left out); 0 when none.",
+        ),
+    ),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -767,6 +820,8 @@ TABLES: dict[str, Table] = {
         MEMBER_NAMES,
         TWFY_PEOPLE,
         SPEAKER_RESOLUTIONS,
+        SEARCH_POSTINGS,
+        SEARCH_DOCS,
     )
 }
 
