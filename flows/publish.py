@@ -122,10 +122,22 @@ def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     return both.sort(list(table.order_by or table.key), nulls_last=True)
 
 
-def _write_file(table: Table, df: pl.DataFrame, path: Path) -> None:
+def _write_file(
+    table: Table, df: pl.DataFrame, path: Path, metadata: Mapping[str, str] | None = None
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     arrow = df.select(table.file_columns).to_arrow().cast(arrow_schema(table))
+    if metadata:
+        arrow = arrow.replace_schema_metadata(dict(metadata))
     pq.write_table(arrow, path, compression="zstd", row_group_size=100_000)
+
+
+def file_metadata(path: Path) -> dict[str, str]:
+    """The key-value metadata a publish wrote into a file (`metadata=` of stage), if any."""
+    if not path.exists():
+        return {}
+    raw = pq.read_schema(path).metadata or {}
+    return {k.decode(): v.decode() for k, v in raw.items() if not k.startswith(b"ARROW:")}
 
 
 @dataclass(frozen=True)
@@ -190,8 +202,11 @@ def stage(
     replace: Sequence[Mapping[str, object]] = (),
     drop: pl.Expr | None = None,
     touch: Sequence[Mapping[str, object]] = (),
+    metadata: Mapping[str, str] | None = None,
 ) -> list[Staged]:
-    """Merge `new` into `table` under staging (nothing published yet); see `publish`."""
+    """Merge `new` into `table` under staging (nothing published yet); see `publish`.
+    `metadata` is stored in each file written (derived tables record their inputs there); a
+    partition whose rows are unchanged is still rewritten when its metadata differs."""
     new = conform(table, new)
     parts = set(_partitions_of(table, new))
     existing = existing_partitions(wh, table)
@@ -204,16 +219,18 @@ def stage(
         if drop is not None and base.height:
             base = base.filter(~drop.fill_null(False))
         rows = conform(table, merge(table, base, _rows_in(table, new, part)))
-        if rows.equals(old):
-            continue  # unchanged: not rewritten
         target = partition_dir(wh, table, part)
+        file = target / FILE_NAME
+        if rows.equals(old) and (metadata is None or file_metadata(file) == dict(metadata)):
+            continue  # unchanged: not rewritten
+
         stage_path: Path | None = None
         if rows.height and table.partition_by:
             stage_path = plan.run / "new" / target.relative_to(wh.tables)
-            _write_file(table, rows, stage_path / FILE_NAME)
+            _write_file(table, rows, stage_path / FILE_NAME, metadata)
         elif rows.height:
             stage_path = plan.run / "new" / table.name / FILE_NAME
-            _write_file(table, rows, stage_path)
+            _write_file(table, rows, stage_path, metadata)
             target = target / FILE_NAME
         staged.append(Staged(table.name, part, target, stage_path, old.height, rows.height))
     plan.items.extend(staged)

@@ -1,17 +1,21 @@
-"""Recompute `speaker_resolutions` from the published contributions and members tables.
+"""Keep `speaker_resolutions` (and the other tables derived from contributions) up to date.
 
-`resolve_all(wh)` reads only the columns resolution needs (not the text), runs the pure
-resolver (transforms/resolve.py), and publishes the whole table through a Plan and the quality
-gate. TheyWorkForYou ids are mapped with twfy_people, brought up to date first from the newest
-stored ParlParse members files (people.xml, all-members-2010.xml), whichever flow stored them.
+`resolve_all(wh)` first replaces twfy_people from the newest stored ParlParse members files
+(people.xml, all-members-2010.xml), whichever flow stored them, then runs flows.derived over
+every contributions partition: a speaker_resolutions partition is recomputed — the columns
+resolution needs (not the text) through the pure resolver, transforms/resolve.py — only when
+its contributions file or the members inputs changed; the search index follows the same way.
 Call it while holding the writer lock, after any publish of contributions or of the members
 tables: the ingest flows and the members refresh do.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -19,23 +23,33 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import members_fetch
-from flows.publish import FILE_NAME, Plan, existing_partitions, partition_dir, read_table, stage
+from flows.derived import file_sha256, refresh_derived
+from flows.publish import (
+    FILE_NAME,
+    Partition,
+    Plan,
+    existing_partitions,
+    partition_dir,
+    read_table,
+    stage,
+)
 from flows.quality import GateRules, enforce
 from flows.warehouse import Warehouse
-from transforms.resolve import build_directory, resolve
+from transforms.resolve import Directory, build_directory, resolve
 from transforms.schema import (
     CONTRIBUTIONS,
     MEMBER_HOUSES,
     MEMBER_NAMES,
     MEMBERS,
     SPEAKER_RESOLUTIONS,
-    TABLES,
     TWFY_PEOPLE,
     Table,
     empty,
     frame,
 )
 from transforms.twfy_people import person_member_ids
+
+RESOLVER_VERSION = "1"  # bump when transforms/resolve.py changes what it outputs
 
 RESOLVE_COLUMNS = (
     "contribution_id",
@@ -56,19 +70,25 @@ RESOLVE_COLUMNS = (
 )
 
 
+def read_file_columns(
+    path: Path, part: Partition, columns: tuple[str, ...], table: Table = CONTRIBUTIONS
+) -> pl.DataFrame:
+    """Some columns of one partition file of `table`, partition keys filled from `part`."""
+    df = pl.from_arrow(pq.read_table(path, columns=[c for c in columns if c in table.file_columns]))
+    assert isinstance(df, pl.DataFrame)
+    keys = dict(zip(table.partition_by, part, strict=True))
+    df = df.with_columns(
+        pl.lit(keys[k], dtype=table.schema[k]).alias(k) for k in columns if k in keys
+    )
+    return df.select(columns)
+
+
 def read_columns(wh: Warehouse, table: Table, columns: tuple[str, ...]) -> pl.DataFrame:
     """Some columns of a published table (partition keys included), without reading the rest."""
-    wanted = [c for c in columns if c in table.file_columns]
-    frames = []
-    for part in existing_partitions(wh, table):
-        path = partition_dir(wh, table, part) / FILE_NAME
-        df = pl.from_arrow(pq.read_table(path, columns=wanted))
-        assert isinstance(df, pl.DataFrame)
-        keys = dict(zip(table.partition_by, part, strict=True))
-        df = df.with_columns(
-            pl.lit(keys[k], dtype=table.schema[k]).alias(k) for k in columns if k in keys
-        )
-        frames.append(df.select(columns))
+    frames = [
+        read_file_columns(partition_dir(wh, table, part) / FILE_NAME, part, columns, table)
+        for part in existing_partitions(wh, table)
+    ]
     if not frames:
         return empty(table).select(columns)
     return pl.concat(frames)
@@ -110,18 +130,61 @@ def current_twfy_people(wh: Warehouse) -> tuple[list[dict], bool]:
     return read_table(wh, TWFY_PEOPLE).to_dicts(), False
 
 
+def _members_fingerprint(wh: Warehouse, twfy: list[dict]) -> str:
+    """What resolution depends on besides the contributions: the members tables' files and the
+    TheyWorkForYou person → member mapping (content, not mtimes: rebuilds stay identical)."""
+    digest = hashlib.sha256(RESOLVER_VERSION.encode())
+    for table in (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES):
+        for part in existing_partitions(wh, table):
+            path = partition_dir(wh, table, part) / FILE_NAME
+            digest.update(f"{table.name}{part}:{file_sha256(path)}".encode())
+    pairs = sorted(person_member_ids(twfy).items())
+    digest.update(json.dumps(pairs, default=str).encode())
+    return digest.hexdigest()[:32]
+
+
+class SpeakerResolution:
+    """The resolution deriver (flows.derived): one speaker_resolutions partition per
+    contributions partition, from the columns resolution needs (not the text)."""
+
+    name = "resolve-speakers"
+    tables = (SPEAKER_RESOLUTIONS,)
+
+    def __init__(self, wh: Warehouse, twfy: list[dict]) -> None:
+        self.wh, self.twfy = wh, twfy
+        self._directory: Directory | None = None
+
+    def fingerprint(self) -> str:
+        return _members_fingerprint(self.wh, self.twfy)
+
+    @property
+    def directory(self) -> Directory:
+        if self._directory is None:  # built only when some partition needs resolving
+            self._directory = build_directory(
+                read_table(self.wh, MEMBERS).to_dicts(),
+                read_table(self.wh, MEMBER_NAMES).to_dicts(),
+                read_table(self.wh, MEMBER_HOUSES).to_dicts(),
+                person_member_ids(self.twfy),
+            )
+        return self._directory
+
+    def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
+        rows = read_file_columns(contributions_file, part, RESOLVE_COLUMNS)
+        resolved = resolve(rows.iter_rows(named=True), self.directory)
+        return {SPEAKER_RESOLUTIONS.name: frame(SPEAKER_RESOLUTIONS, resolved)}
+
+
 def resolution_rows(wh: Warehouse, twfy: list[dict] | None = None) -> list[dict]:
-    """The speaker_resolutions rows for everything published now (nothing written)."""
-    contributions = read_columns(wh, CONTRIBUTIONS, RESOLVE_COLUMNS)
+    """The speaker_resolutions rows for everything published now (nothing written; all in
+    memory, for tests and small warehouses)."""
     if twfy is None:
         twfy, _ = current_twfy_people(wh)
-    directory = build_directory(
-        read_table(wh, MEMBERS).to_dicts(),
-        read_table(wh, MEMBER_NAMES).to_dicts(),
-        read_table(wh, MEMBER_HOUSES).to_dicts(),
-        person_member_ids(twfy),
-    )
-    return resolve(contributions.iter_rows(named=True), directory)
+    deriver = SpeakerResolution(wh, twfy)
+    rows: list[dict] = []
+    for part in existing_partitions(wh, CONTRIBUTIONS):
+        file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+        rows += deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name].to_dicts()
+    return rows
 
 
 def summarise(rows: list[dict], written: int = 0) -> ResolutionSummary:
@@ -136,24 +199,47 @@ def summarise(rows: list[dict], written: int = 0) -> ResolutionSummary:
     return ResolutionSummary(len(rows), dict(counts), written)
 
 
-def resolve_all(wh: Warehouse, rules: GateRules | None = None) -> ResolutionSummary:
-    """Recompute and publish speaker_resolutions, and twfy_people when members files are
-    stored (both replaced whole, unchanged files left as they are). The shrink rule is off by
-    default: both only mirror what their inputs hold, and those inputs' publishes are gated."""
-    twfy, derived = current_twfy_people(wh)
-    rows = resolution_rows(wh, twfy)
-    frames = {SPEAKER_RESOLUTIONS.name: frame(SPEAKER_RESOLUTIONS, rows)}
-    if derived:
-        frames[TWFY_PEOPLE.name] = frame(TWFY_PEOPLE, twfy)
+def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
+    """Counts by method over the whole published speaker_resolutions (two short columns)."""
+    df = read_columns(wh, SPEAKER_RESOLUTIONS, ("method", "reason"))
+    outcome = (
+        pl.when(pl.col("method").is_not_null())
+        .then(pl.col("method"))
+        .when(pl.col("reason").str.starts_with("no speaker"))
+        .then(pl.lit("no speaker"))
+        .otherwise(pl.lit("unresolved"))
+    )
+    counts = df.select(outcome.alias("k")).group_by("k").len()
+    return ResolutionSummary(df.height, dict(counts.iter_rows()), written)
+
+
+def publish_twfy_people(wh: Warehouse, twfy: list[dict]) -> int:
+    """Replace twfy_people with rows derived from the newest stored members files."""
+    frames = {TWFY_PEOPLE.name: frame(TWFY_PEOPLE, twfy)}
     plan = Plan.new(wh)
     try:
-        for name, df in frames.items():
-            stage(wh, TABLES[name], df, plan, replace=[{}])
-        enforce(wh, plan, frames, rules or GateRules(max_shrink=1.0))
+        stage(wh, TWFY_PEOPLE, frames[TWFY_PEOPLE.name], plan, replace=[{}])
+        enforce(wh, plan, frames, GateRules(max_shrink=1.0))
     except BaseException:
         plan.abort()
         raise
-    return summarise(rows, len(plan.commit()))
+    return len(plan.commit())
+
+
+def derivers(wh: Warehouse, twfy: list[dict]) -> list:
+    """Every table derived from contributions, in the order they are refreshed."""
+    return [SpeakerResolution(wh, twfy)]  # the search index (derived.SearchIndex) joins next
+
+
+def resolve_all(wh: Warehouse) -> ResolutionSummary:
+    """Bring speaker_resolutions (and the other derived tables: the search index) up to date
+    with contributions and the members tables, recomputing only partitions whose inputs
+    changed; twfy_people is first replaced when members files are stored. Returns the
+    counts by method over everything published."""
+    twfy, derived = current_twfy_people(wh)
+    written = publish_twfy_people(wh, twfy) if derived else 0
+    summary = refresh_derived(wh, derivers(wh, twfy))
+    return published_summary(wh, written + summary.derived + summary.removed)
 
 
 @task(name="resolve-speakers", cache_policy=NO_CACHE)

@@ -4,6 +4,8 @@ create or replace view speaker_resolutions as
 select
     contribution_id,
     source,
+    house,
+    sitting_year,
     member_id,
     method,
     reason,

@@ -440,6 +440,8 @@ def resolve(rows: Iterable[Mapping[str, Any]], directory: Directory) -> list[dic
             {
                 "contribution_id": row["contribution_id"],
                 "source": row["source"],
+                "house": row["house"],
+                "sitting_year": row["sitting_date"].year,
                 "member_id": first.member_id,
                 "method": first.method,
                 "reason": first.reason,
