@@ -2,16 +2,25 @@
 
     cd /work/main && uv run python bench/bench_queries.py [--mb 500] [--budget-s 360] [--json FILE]
     cd /work/main && uv run python bench/bench_queries.py --quick     # smoke run, < 1 min
+    # the scale runs: 10^5, 10^6 and 7.6 x 10^6 contributions over 1919-2025, in date order
+    uv run python bench/bench_queries.py --contributions 1000000 --years 1919-2025 --ordered \
+        --budget-s 100000 --rebuilds 0 --json bench/out/scale-1m.json
 
 1. Transcript text from bench/generate_text.py (deterministic from --seed; a --data folder
    generated earlier with the same --mb and --seed is reused).
+   Sized by --mb or --contributions; --years FIRST-LAST spreads the sitting dates (the whole
+   of Hansard: 1919-2025 gives 214 (house, year) partitions) and --ordered puts them in file
+   order, as a backfill crawled by date would arrive.
 2. Ingest in chunks of ~--chunk-mb (files in name order) with the plain pipeline functions, no
-   Prefect: flows.pipeline.store_files, parse_entries, publish_parsed, publish_manifest; each
-   chunk in its own child process, so its peak RSS (getrusage ru_maxrss) is that chunk's alone
-   and shows whether memory stays bounded as the warehouse grows. Chunks stop when the ingest
-   time so far plus the last chunk's time would pass --budget-s.
-3. flows.views.refresh_views (views, the full-text index, the analysis views and macros), twice,
-   in a child process, with its parts timed.
+   Prefect: flows.pipeline.store_files, parse_entries, publish_parsed, publish_manifest, then
+   (unless --no-derive) what every ingest flow does next: the derived tables (flows.derived:
+   speaker resolution, the search index; only the partitions the chunk changed) and
+   refresh_views. Each chunk runs in its own child process, so its peak RSS (getrusage
+   ru_maxrss) is that chunk's alone and shows whether memory stays bounded as the warehouse
+   grows. Chunks stop when the ingest time so far plus the last chunk's time would pass
+   --budget-s.
+3. flows.views.refresh_views (views, analysis views and macros), in a child process, with its
+   parts timed.
 4. In a further child (read-only connection, as a reader would open it): `select count(*)` over
    every view in sql/ (base and analysis), `select * from search_contributions('minister')
    limit 20` and `select * from term_trend('rural')`: one warm-up run, then the median (min,
@@ -93,6 +102,16 @@ def child_ingest(args: argparse.Namespace) -> None:
     written = timed("publish_parsed", pipeline.publish_parsed, wh, parsed)
     del parsed
     timed("publish_manifest", pipeline.publish_manifest, wh)
+    if args.derive:  # as every ingest flow does after publishing: the derived tables, views
+        from flows.derived import refresh_derived
+        from flows.resolve_step import current_twfy_people, derivers
+        from flows.views import refresh_views
+
+        twfy, _ = current_twfy_people(wh)
+        for deriver in derivers(wh, twfy):
+            summary = timed(deriver.name, refresh_derived, wh, [deriver])
+            steps[-1]["partitions"] = summary.derived
+        timed("refresh_views", refresh_views, wh)
     out = {
         "steps": steps,
         "files": len(files),
@@ -124,7 +143,8 @@ def child_views(args: argparse.Namespace) -> None:
 
         setattr(views, name, timed)
 
-    wrap("build_search_index", lambda con: "build_search_index (fts index)")
+    if hasattr(views, "build_search_index"):  # the old whole-warehouse fts index
+        wrap("build_search_index", lambda con: "build_search_index (fts index)")
     wrap("_create", lambda con, wh, paths: f"create {len(paths)} views/macros")
     # a fresh build; a second build (forced, where refresh_views skips an unchanged warehouse);
     # then a plain call on the unchanged warehouse (the no-op path, where there is one)
@@ -260,15 +280,17 @@ def ingest(args: argparse.Namespace, data: Path, work: Path, wh: Path) -> list[d
     total_mb = 0.0
     print(
         "| chunk | MB | total MB | contributions parsed | store s | parse s | publish s | "
-        "manifest s | chunk s (CPU s) | MB/s | peak RSS (child) | Parquet MB |"
+        "manifest s | derived s (partitions) | views s | chunk s (CPU s) | MB/s | "
+        "peak RSS (child) | Parquet MB |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for i, files in enumerate(chunks(input_files(data), args.chunk_mb)):
         if done and elapsed + done[-1]["process_wall_s"] > args.budget_s:
             break
         listing = work / "chunk-files.json"
         listing.write_text(json.dumps([str(f) for f in files]))
-        r = run_child("ingest", work, wh, ["--files", str(listing)])
+        extra = ["--files", str(listing)] + ([] if args.derive else ["--no-derive"])
+        r = run_child("ingest", work, wh, extra)
         mb = sum(f.stat().st_size for f in files) / MB
         total_mb += mb
         elapsed += r["process_wall_s"]
@@ -282,10 +304,17 @@ def ingest(args: argparse.Namespace, data: Path, work: Path, wh: Path) -> list[d
             parquet_mb=dir_bytes(wh / "tables", "*.parquet") / MB,
         )
         done.append(r)
+        derived = (
+            " + ".join(
+                f"{st['s']:.2f} ({st['partitions']})" for st in r["steps"] if "partitions" in st
+            )
+            or "–"
+        )
         print(
             f"| {i + 1} | {mb:.1f} | {total_mb:.1f} | {r['parsed']['contributions']} | "
             f"{s['store_files']['s']:.2f} | {s['parse_entries']['s']:.2f} | "
             f"{s['publish_parsed']['s']:.2f} | {s['publish_manifest']['s']:.2f} | "
+            f"{derived} | {s.get('refresh_views', {}).get('s', 0):.2f} | "
             f"{r['process_wall_s']:.2f} ({r['cpu_s']:.1f}) | {mb / r['process_wall_s']:.1f} | "
             f"{r['peak_rss_mb']:.0f} MB (after parse {s['parse_entries']['rss_mb']:.0f}) | "
             f"{r['parquet_mb']:.1f} |",
@@ -319,7 +348,14 @@ def report_queries(q: dict) -> None:
 
 
 def run_all(args: argparse.Namespace, data: Path, work: Path, cmd: str, info: dict) -> None:
-    meta, gen_s = ensure_corpus(data, args.mb, args.seed)
+    options: dict = {}
+    if args.contributions:
+        options["contributions"] = args.contributions
+    if args.years:
+        options["years"] = tuple(int(y) for y in args.years.split("-"))
+    if args.ordered:
+        options["ordered"] = True
+    meta, gen_s = ensure_corpus(data, args.mb, args.seed, **options)
     print(
         f"corpus: {meta['files']} files, {meta['bytes'] / MB:.2f} MB, seed {args.seed} "
         f"({'reused' if gen_s is None else f'generated in {gen_s:.1f} s'}); chunks of "
@@ -362,6 +398,15 @@ def run_all(args: argparse.Namespace, data: Path, work: Path, cmd: str, info: di
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description="Benchmark DuckDB view latencies at scale.")
     ap.add_argument("--mb", type=float, default=500.0, help="text to generate (1 MB = 1e6 B)")
+    ap.add_argument("--contributions", type=int, help="generate this many contributions")
+    ap.add_argument("--years", help="span of sitting dates, FIRST-LAST (generator default)")
+    ap.add_argument("--ordered", action="store_true", help="dates in file order (a backfill)")
+    ap.add_argument(
+        "--no-derive",
+        dest="derive",
+        action="store_false",
+        help="chunks skip the derived tables and views (publish only, as before)",
+    )
     ap.add_argument("--chunk-mb", type=float, default=100.0, help="text per ingest chunk")
     ap.add_argument("--budget-s", type=float, default=360.0, help="ingest time budget")
     ap.add_argument("--seed", type=int, default=1)

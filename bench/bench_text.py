@@ -37,6 +37,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -65,21 +66,27 @@ def input_files(data: Path) -> list[Path]:
 
 
 def ensure_corpus(
-    data: Path, mb: float, seed: int, generate: Callable[..., dict] | None = None
+    data: Path, mb: float, seed: int, generate: Callable[..., dict] | None = None, **options: Any
 ) -> tuple[dict, float | None]:
-    """Generate into `data` (with `generate`, default the transcript-text generator) unless it
-    already holds a corpus of the same size and seed."""
+    """Generate into `data` (with `generate`, default the transcript-text generator, given
+    `options` such as contributions=, years=, ordered=) unless it already holds a corpus made
+    with the same size, seed and options."""
     meta_path = data / "GENERATED.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
-        if meta.get("mb_target") == mb and meta.get("seed") == seed:
+        same = all(
+            meta.get(k if k != "contributions" else "contributions_target")
+            == (list(v) if isinstance(v, tuple) else v)
+            for k, v in options.items()
+        )
+        if meta.get("mb_target") == mb and meta.get("seed") == seed and same:
             return meta, None
         shutil.rmtree(data)
     if generate is None:
         from generate_text import generate
 
     t0 = time.perf_counter()
-    meta = generate(data, mb, seed, quiet=True)
+    meta = generate(data, mb, seed, quiet=True, **options)
     return meta, time.perf_counter() - t0
 
 

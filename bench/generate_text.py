@@ -988,6 +988,9 @@ class Generator:
         self.peers = [self._peer() for _ in range(700)]
         self.bishops = [self._bishop() for _ in range(20)]
         self.recent: list[Debate] = []  # a few debates re-used by later pages (bounded)
+        self.span = (date(2012, 1, 1), date(2025, 11, 20))  # sitting dates drawn from here
+        self.ordered = False  # True: dates follow `progress` through the span (a backfill)
+        self.progress = 0.0  # share of the corpus written so far
         self.used_urls: set[str] = set()
         self.words_hist = [0] * (MAX_WORDS + 1)
         self.speeches = 0
@@ -1210,9 +1213,12 @@ class Generator:
         title = r.choice(topic["titles"])
         if r.random() < 0.3:
             title = f"{title}: {self.place()}" if ":" not in title else title
-        day = date(2012, 1, 1) + timedelta(
-            days=r.randint(0, (date(2025, 11, 20) - date(2012, 1, 1)).days)
-        )
+        lo, hi = self.span
+        if self.ordered:  # within a month of the point the corpus has reached
+            centre = lo + timedelta(days=int((hi - lo).days * self.progress))
+            day = min(hi, max(lo, centre + timedelta(days=r.randint(-30, 30))))
+        else:
+            day = lo + timedelta(days=r.randint(0, (hi - lo).days))
         if day.month == 8:  # summer recess
             day += timedelta(days=31)
         while day.weekday() > (4 if r.random() < 0.15 else 3):  # mostly Mon-Thu, some Fri
@@ -1635,26 +1641,49 @@ def page_targets(rng: Random):  # noqa: ANN201
         yield int(min(MAX_PAGE, max(MIN_PAGE, rng.lognormvariate(math.log(MEDIAN_PAGE), 0.6))))
 
 
-def generate(out: Path, mb: float, seed: int, quiet: bool = False) -> dict:
+def generate(  # noqa: PLR0913
+    out: Path,
+    mb: float,
+    seed: int,
+    quiet: bool = False,
+    *,
+    contributions: int | None = None,
+    years: tuple[int, int] | None = None,
+    ordered: bool = False,
+) -> dict:
+    """Write pages until `mb` megabytes, or `contributions` speaker blocks when given. `years`
+    (first, last) sets the span of sitting dates; `ordered` makes dates advance through it
+    page by page, as a backfill crawled in date order would (files in name order = date
+    order), so each slice of the corpus touches only a few (house, year) partitions."""
     out.mkdir(parents=True, exist_ok=True)
-    total_target = int(mb * MB)
+    total_target = int(mb * MB) if contributions is None else 1 << 62
     corpus = Corpus(seed)
+    if years:
+        corpus.g.span = (date(years[0], 1, 1), date(years[1], 11, 20))
+    corpus.g.ordered = ordered
     sizes = page_targets(Random(seed * 7919 + 1))
     t0 = time.perf_counter()
     total = 0
     index = 0
-    while total < total_target:
+
+    def blocks() -> int:
+        return corpus.stats.speeches + corpus.stats.collective
+
+    while total < total_target and (contributions is None or blocks() < contributions):
+        corpus.g.progress = (
+            total / total_target if contributions is None else blocks() / contributions
+        )
         target = next(sizes)
         remaining = total_target - total
         if remaining < target:  # last page: do not overshoot by much
             target = max(MIN_PAGE, remaining)
-        name = out / f"page-{index:06d}.txt"
+        name = out / f"page-{index:07d}.txt"
         with name.open("w+b") as f:
             written, _ = corpus.page(f, target, index)
         total += written
         index += 1
-        if not quiet and index % 200 == 0:
-            print(f"  {index} pages, {total / MB:.1f} MB", file=sys.stderr)
+        if not quiet and index % 2000 == 0:
+            print(f"  {index} pages, {total / MB:.1f} MB, {blocks():,} blocks", file=sys.stderr)
     s, g = corpus.stats, corpus.g
     s.files, s.bytes = index, total
     hist, n = g.words_hist, sum(g.words_hist)
@@ -1669,6 +1698,9 @@ def generate(out: Path, mb: float, seed: int, quiet: bool = False) -> dict:
         "generator": "bench/generate_text.py",
         "seed": seed,
         "mb_target": mb,
+        "contributions_target": contributions,
+        "years": [corpus.g.span[0].year, corpus.g.span[1].year],
+        "ordered": ordered,
         "files": s.files,
         "bytes": s.bytes,
         "debate_blocks": s.blocks,
@@ -1692,10 +1724,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--mb", type=float, default=100.0, help="total size to write (1 MB = 1e6 B)")
+    ap.add_argument("--contributions", type=int, help="stop at this many speaker blocks instead")
+    ap.add_argument("--years", help="span of sitting dates, FIRST-LAST (default 2012-2025)")
+    ap.add_argument("--ordered", action="store_true", help="dates advance page by page")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
-    meta = generate(args.out_dir, args.mb, args.seed, args.quiet)
+    years = tuple(int(y) for y in args.years.split("-")) if args.years else None
+    meta = generate(
+        args.out_dir,
+        args.mb,
+        args.seed,
+        args.quiet,
+        contributions=args.contributions,
+        years=years,  # type: ignore[arg-type]
+        ordered=args.ordered,
+    )
     print(json.dumps(meta, indent=1))
     return 0
 
