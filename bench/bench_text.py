@@ -79,7 +79,8 @@ def ensure_corpus(
             == (list(v) if isinstance(v, tuple) else v)
             for k, v in options.items()
         )
-        if meta.get("mb_target") == mb and meta.get("seed") == seed and same:
+        sized = options.get("contributions") or meta.get("mb_target") == mb  # one or the other
+        if sized and meta.get("seed") == seed and same:
             return meta, None
         shutil.rmtree(data)
     if generate is None:

@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from transforms.speaker import is_office
@@ -88,6 +89,7 @@ class NameForm:
     gender: str | None  # implied by the honorific: M, F, or None
 
 
+@lru_cache(maxsize=1 << 16)  # speakers' names repeat thousands of times
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -108,6 +110,7 @@ def _reorder_list_name(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str | None) -> NameForm | None:
     if not text:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Labels seen in speaker lines or listed in the Official Report's abbreviations; the set is open,
 # so an unknown label in the party position of a two-group display is still kept as printed.
@@ -77,6 +78,7 @@ class SpeakerParts:
     is_virtual: bool
 
 
+@lru_cache(maxsize=1 << 16)
 def is_office(text: str) -> bool:
     """True for office forms ("The Prime Minister", "Madam Deputy Speaker"), not peers' styles."""
     if _PEER_STYLES.match(text):
