@@ -27,6 +27,12 @@ TotalResultCount 306), so a Written page says SpokenResultCount N and TotalResul
 `method` (default GET), `query` (default none) and `status` (default 200) are optional; a body is
 either `body_file` (JSON, relative to the folder) or an inline `body`. Bodies are re-serialised
 compactly, as the real API sends them.
+
+For recordings too big to hold in memory (bench/generate_api.py writes millions of routes), the
+folder may instead hold `routes.jsonl`: the same entries, one JSON object per line. Then only the
+route index is kept in memory: a `body_file` is read from disk at each request and sent byte for
+byte (so it must already be what the API would send: compact UTF-8 JSON); an inline `body` is
+serialised at load as above. `routes.json` wins when a folder has both.
 """
 
 from __future__ import annotations
@@ -103,11 +109,22 @@ class Reply:
     headers: tuple[tuple[str, str], ...] = JSON_HEADERS
 
 
+@dataclass(frozen=True)
+class FileReply:
+    """A reply whose body stays on disk until asked for (read at each request, as is)."""
+
+    status: int
+    path: Path
+
+    def load(self) -> Reply:
+        return Reply(self.status, self.path.read_bytes())
+
+
 class Routes:
     """The route table: (method, path, query) -> Reply, matched as the module docstring says."""
 
     def __init__(self) -> None:
-        self._table: dict[RouteKey, Reply] = {}
+        self._table: dict[RouteKey, Reply | FileReply] = {}
 
     def add(
         self,
@@ -122,17 +139,24 @@ class Routes:
         return self.add_reply(path, query, Reply(status, json_body(payload)), method=method)
 
     def add_reply(
-        self, path: str, query: QueryLike, reply: Reply, *, method: str = "GET"
+        self, path: str, query: QueryLike, reply: Reply | FileReply, *, method: str = "GET"
     ) -> RouteKey:
         key = route_key(method, path, query)
         self._table[key] = reply
         return key
 
+    def add_file(
+        self, path: str, query: QueryLike, file: Path, *, status: int = 200, method: str = "GET"
+    ) -> RouteKey:
+        """Record a reply whose body is `file`'s bytes, read at each request (not kept)."""
+        return self.add_reply(path, query, FileReply(status, Path(file)), method=method)
+
     def get(self, key: RouteKey) -> Reply | None:
-        return self._table.get(key)
+        reply = self._table.get(key)
+        return reply.load() if isinstance(reply, FileReply) else reply
 
     def lookup(self, method: str, path: str, query: QueryLike = None) -> Reply | None:
-        return self._table.get(route_key(method, path, query))
+        return self.get(route_key(method, path, query))
 
     def queries_for(self, method: str, path: str, query: QueryLike = None) -> list[str]:
         """Recorded queries for one path, those sharing most parameters with `query` first."""
@@ -305,18 +329,28 @@ def corpus_routes(corpus_dir: Path) -> Routes:
 ROUTE_ENTRY_KEYS = {"method", "path", "query", "status", "body", "body_file"}
 
 
+def _check_entry(where: str, entry: Any) -> None:
+    unknown = set(entry) - ROUTE_ENTRY_KEYS if isinstance(entry, dict) else set()
+    if (
+        not isinstance(entry, dict)
+        or unknown
+        or "path" not in entry
+        or ("body" in entry) == ("body_file" in entry)
+    ):
+        raise ValueError(
+            f"{where}: needs path and one of body/body_file; unknown keys {sorted(unknown)}"
+        )
+
+
 def fixture_routes(folder: Path) -> Routes:
-    """Routes from `folder/routes.json` (format in the module docstring)."""
+    """Routes from `folder/routes.json`, else `folder/routes.jsonl` (module docstring)."""
     folder = Path(folder)
+    if not (folder / "routes.json").exists() and (folder / "routes.jsonl").exists():
+        return _jsonl_routes(folder)
     manifest = _read_json(folder / "routes.json")
     routes = Routes()
     for n, entry in enumerate(manifest["routes"]):
-        unknown = set(entry) - ROUTE_ENTRY_KEYS
-        if unknown or "path" not in entry or ("body" in entry) == ("body_file" in entry):
-            raise ValueError(
-                f"{folder / 'routes.json'} entry {n}: needs path and one of body/body_file;"
-                f" unknown keys {sorted(unknown)}"
-            )
+        _check_entry(f"{folder / 'routes.json'} entry {n}", entry)
         body = _read_json(folder / entry["body_file"]) if "body_file" in entry else entry["body"]
         routes.add(
             entry["path"],
@@ -325,4 +359,26 @@ def fixture_routes(folder: Path) -> Routes:
             status=entry.get("status", 200),
             method=entry.get("method", "GET"),
         )
+    return routes
+
+
+def _jsonl_routes(folder: Path) -> Routes:
+    """Routes from `folder/routes.jsonl`, one entry per line; body files stay on disk."""
+    routes = Routes()
+    with (folder / "routes.jsonl").open(encoding="utf-8") as lines:
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            entry = json.loads(line)
+            _check_entry(f"{folder / 'routes.jsonl'} line {n}", entry)
+            status, method = entry.get("status", 200), entry.get("method", "GET")
+            if "body_file" in entry:
+                file = folder / entry["body_file"]
+                routes.add_file(
+                    entry["path"], entry.get("query"), file, status=status, method=method
+                )
+            else:
+                routes.add(
+                    entry["path"], entry.get("query"), entry["body"], status=status, method=method
+                )
     return routes

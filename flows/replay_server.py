@@ -474,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Replay the Hansard API on 127.0.0.1 from the real corpus and/or fixtures.",
     )
     parser.add_argument("--corpus", type=Path, default=os.environ.get("HANSARD_CORPUS") or None)
-    parser.add_argument("--fixtures", type=Path, help="a folder with routes.json")
+    parser.add_argument("--fixtures", type=Path, help="a folder with routes.json or routes.jsonl")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--fault", action="append", default=[], type=json.loads, metavar="JSON")
