@@ -2,7 +2,9 @@
 twfy-xml.md Part B "Mapping ids").
 
 `transforms.twfy_members` already resolves a printed speaker id to its person for the XML
-parser; this module adds what identity resolution needs on top, from the same two files:
+parser; this module adds what identity resolution needs on top, from the ParlParse members
+files (the current `people.json` is read by `transforms.parlparse_people` into the same
+`People` index; `merge_people` says which file wins when both are stored):
 
 * `people.xml`: every `<person id latestname>` with its `<office id>` children. A person entry
   of the form `<person id=… redirect=…/>` (a merged identity, as in people.json) is followed to
@@ -46,6 +48,18 @@ class People:
     names: dict[str, str | None] = field(default_factory=dict)  # person id → latestname
     redirects: dict[str, str] = field(default_factory=dict)  # person id → person id
     offices: dict[str, str] = field(default_factory=dict)  # office id → person id (first)
+    # people.json only: person id → its `datadotparl_id` identifiers (MNIS member ids)
+    identifiers: dict[str, set[int]] = field(default_factory=dict)
+    redirected_offices: set[str] = field(default_factory=set)  # reached by a membership redirect
+    origins: dict[str, str] = field(default_factory=dict)  # twfy id → sha256 of its file
+
+    def ids(self) -> set[str]:
+        return self.names.keys() | self.redirects.keys() | self.offices.keys()
+
+    def from_file(self, sha: str) -> People:
+        """Every id here listed by the file with this sha256 (for raw_sha256 after a merge)."""
+        self.origins = dict.fromkeys(self.ids(), sha)
+        return self
 
     def final(self, person_id: str) -> tuple[str, bool]:
         """(the person id after following redirects, whether any was followed)."""
@@ -84,9 +98,32 @@ def parse_people_xml(data: bytes) -> People | LoadError:
     return people
 
 
+def merge_people(current: People, older: People) -> People:
+    """people.json (`current`) and people.xml (`older`) together. The current file wins for
+    every id it lists (its person, redirect, name); the older one only adds ids the current
+    file does not list (e.g. `uk.parliament.data/Member/<MNIS>/…` office ids). Member-id
+    evidence from both is pooled by `_member_ids`, so a disagreement is a conflict."""
+    listed = current.names.keys() | current.redirects.keys()
+    identifiers = {k: set(v) for k, v in older.identifiers.items()}
+    for person_id, ids in current.identifiers.items():
+        identifiers.setdefault(person_id, set()).update(ids)
+    return People(
+        names={k: v for k, v in older.names.items() if k not in listed} | current.names,
+        redirects={k: v for k, v in older.redirects.items() if k not in listed} | current.redirects,
+        offices=older.offices | current.offices,
+        identifiers=identifiers,
+        redirected_offices=(older.redirected_offices - current.offices.keys())
+        | current.redirected_offices,
+        origins=older.origins | current.origins,
+    )
+
+
 def _member_ids(people: People, datadotparl: dict[str, int]) -> dict[str, tuple[set, set]]:
-    """Final person id → (MNIS ids from office ids, MNIS ids from datadotparl_id)."""
+    """Final person id → (MNIS ids from office ids, MNIS ids from datadotparl_id: the
+    people.json person identifier or all-members-2010.xml's membership attribute)."""
     found: dict[str, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for person_id, mnis_ids in people.identifiers.items():
+        found[people.final(person_id)[0]][1].update(mnis_ids)
     for office_id, person_id in people.offices.items():
         final, _ = people.final(person_id)
         m = PARLIAMENT_POST.fullmatch(office_id)
@@ -116,7 +153,8 @@ def people_rows(
     all_members: bytes | None = None,
     all_members_sha: str | None = None,
 ) -> list[dict] | LoadError:
-    """The twfy_people rows from parsed people.xml and the all-members-2010.xml bytes."""
+    """The twfy_people rows from parsed people.xml / people.json (or both, merged) and the
+    all-members-2010.xml bytes. `people_sha` is the raw_sha256 of ids without an origin."""
     datadotparl: dict[str, int] = {}
     if all_members is not None:
         parsed = parse_all_members(all_members)
@@ -129,6 +167,7 @@ def people_rows(
 
     def add(twfy_id: str, person_id: str | None, sha: str | None) -> None:
         final, redirected = people.final(person_id) if person_id else (None, False)
+        redirected = redirected or twfy_id in people.redirected_offices
         member_id, via = _verdict(ids.get(final)) if final else (None, None)
         if final is None and twfy_id in datadotparl:
             member_id, via = datadotparl[twfy_id], "datadotparl_id"
@@ -140,7 +179,7 @@ def people_rows(
             "member_id": member_id,
             "member_id_via": via,
             "name": people.names.get(final) if final else None,
-            "raw_sha256": sha,
+            "raw_sha256": people.origins.get(twfy_id, sha),
         }
 
     for person_id in [*people.names, *people.redirects]:
