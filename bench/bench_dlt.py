@@ -105,14 +105,24 @@ def kind_of(path: str) -> str | None:
     return None
 
 
+def route_entries(folder: Path) -> Iterator[dict]:
+    """The entries of `folder/routes.json`, else of `folder/routes.jsonl` (one a line)."""
+    if (folder / "routes.json").exists():
+        yield from json.loads((folder / "routes.json").read_text(encoding="utf-8-sig"))["routes"]
+        return
+    with (folder / "routes.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
 def api_files(folder: Path) -> list[ApiFile]:
-    """The search pages and debate bodies recorded in `folder/routes.json` (status 200 only),
-    in the file's order."""
+    """The search pages and debate bodies recorded in the folder's routes (status 200 only),
+    in the routes' order; calendars are left out."""
     from flows.replay_fixtures import json_body
 
-    manifest = json.loads((folder / "routes.json").read_text(encoding="utf-8-sig"))
     out = []
-    for entry in manifest["routes"]:
+    for entry in route_entries(folder):
         kind = kind_of(entry["path"])
         if kind is None or entry.get("status", 200) != 200:
             continue
@@ -230,7 +240,7 @@ def generated_folder(out: Path, contributions: int, seed: int) -> dict:
         if meta.get("contributions_target") == contributions and meta.get("seed") == seed:
             return meta
         shutil.rmtree(out)
-    return generate_api.generate(out, contributions, seed, quiet=True)
+    return generate_api.generate(out, seed=seed, quiet=True, contributions=contributions)
 
 
 # --------------------------------------------------------------------------- children
