@@ -16,11 +16,19 @@ Requests (hansard-api.md §7; the OpenAPI document in corpus/hansard-api/):
   documented): each member's party, seat and name history. A batch answered 404 is asked
   again id by id; an id the API does not know is skipped and reported.
 
+Incremental: Search is always read whole (it is what tells a change), but History is asked
+only for members that are new (no stored History), whose Search item differs from the newest
+stored one, or that were asked for by id; `full` asks for every member (`HistoryPlan`).
+
 A refresh is all or nothing: any request that fails after the client's retries, or answers
 any other non-2xx status, stops it before anything is published. A complete refresh writes its
 list of responses as a snapshot (raw/members_api/refreshes/<run>.json); the tables are derived
-from every snapshot's responses (the newest response about a member wins), so `rebuild` needs
-no network.
+from every snapshot's responses (the response seen by the newest refresh wins), so `rebuild`
+needs no network.
+
+The ParlParse members files (people.json, people.xml, all-members-2010.xml) come from a local
+folder (`store_twfy_members`) or over HTTP from mySociety's parlparse data
+(`fetch_parlparse`); both store them under raw/twfy_members/, unchanged bytes a no-op.
 """
 
 from __future__ import annotations
@@ -33,13 +41,21 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flows import raw_zone
-from flows.http import Fetched, HttpClient
+from flows.http import Fetched, FetchError, HttpClient
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse, write_atomic
-from transforms.members import SOURCE, Response, parse_search_page
-from transforms.twfy_files import is_members_file
+from transforms.members import (
+    SOURCE,
+    Response,
+    history_ids,
+    member_fingerprint,
+    parse_search_page,
+    search_fingerprints,
+)
+from transforms.parlparse_people import parse_people_json
 from transforms.twfy_load import LoadError
-from transforms.twfy_people import parse_people_xml, people_rows
+from transforms.twfy_members import parse_all_members
+from transforms.twfy_people import People, merge_people, parse_people_xml, people_rows
 
 DEFAULT_BASE_URL = "https://members-api.parliament.uk"
 SEARCH_PATH = "/api/Members/Search"
@@ -47,7 +63,10 @@ HISTORY_PATH = "/api/Members/History"
 HOUSE_IDS = {"Commons": 1, "Lords": 2}
 MAX_TAKE = 20
 TWFY_SOURCE = "twfy_members"  # the ParlParse members files given to a refresh
-TWFY_MEMBERS_FILES = ("people.xml", "all-members-2010.xml")
+TWFY_MEMBERS_FILES = ("people.json", "people.xml", "all-members-2010.xml")
+# mySociety's public parlparse data: the members folder of the parlparse repository
+DEFAULT_PARLPARSE_URL = "https://raw.githubusercontent.com/mysociety/parlparse/master/members"
+PARLPARSE_FILES = ("people.json",)  # the current file; the XML ones are no longer published
 
 Pairs = list[tuple[str, str]]
 
@@ -63,6 +82,7 @@ class Fetch:
     entries: list[RawEntry] = field(default_factory=list)
     new: int = 0
     search_ids: list[int] = field(default_factory=list)
+    search_items: dict[int, str] = field(default_factory=dict)  # id → Search item fingerprint
     unknown_ids: list[int] = field(default_factory=list)  # History answered 404 for them
     requests: int = 0
 
@@ -144,6 +164,8 @@ def fetch_search(
         assert got is not None
         page = parse_search_page(got.body)
         fetch.search_ids.extend(page.ids)
+        for member in page.members:
+            fetch.search_items[member["id"]] = member_fingerprint(member)
         skip += len(page.members)
         if not page.members or skip >= page.total:
             return
@@ -175,6 +197,8 @@ def snapshot_dir(wh: Warehouse) -> Path:
 
 
 def write_snapshot(wh: Warehouse, run_id: str, fetch: Fetch, scope: dict) -> Path:
+    """The list of responses of a complete refresh; `scope` says what it asked (its `mode`,
+    "full" or "incremental", decides when the next full refresh is due)."""
     body = {
         "run_id": run_id,
         "written_at": datetime.now(UTC).isoformat(),
@@ -186,45 +210,138 @@ def write_snapshot(wh: Warehouse, run_id: str, fetch: Fetch, scope: dict) -> Pat
     return path
 
 
+def _snapshots(wh: Warehouse) -> list[dict]:
+    """Every refresh snapshot, oldest first (by when it was written)."""
+    folder = snapshot_dir(wh)
+    paths = folder.glob("*.json") if folder.is_dir() else []
+    bodies = [(json.loads(p.read_text()), p.name) for p in paths]
+    return [b for b, _ in sorted(bodies, key=lambda bn: (bn[0]["written_at"], bn[1]))]
+
+
+def _seen_entries(wh: Warehouse) -> list[tuple[RawEntry, int]]:
+    """Every response of every complete refresh (distinct by raw entry), with the number of the
+    newest refresh that saw it: identical bytes fetched again keep their first manifest entry
+    (and its ingested_at), so "newest" must come from the refreshes, not the entries."""
+    seen: dict[tuple[str, str], tuple[RawEntry, int]] = {}
+    for n, snapshot in enumerate(_snapshots(wh), start=1):
+        for e in snapshot["entries"]:
+            entry = RawEntry.from_json(json.dumps(e))
+            seen[entry.raw_sha256, entry.document_key] = (entry, n)
+    return sorted(seen.values(), key=lambda es: (es[1], es[0].ingested_at, es[0].raw_sha256))
+
+
 def snapshot_entries(wh: Warehouse) -> list[RawEntry]:
     """Every response of every complete refresh (distinct by raw entry)."""
-    seen: dict[tuple[str, str], RawEntry] = {}
-    folder = snapshot_dir(wh)
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        for e in json.loads(path.read_text())["entries"]:
-            entry = RawEntry.from_json(json.dumps(e))
-            seen[entry.raw_sha256, entry.document_key] = entry
-    return sorted(seen.values(), key=lambda e: (e.ingested_at, e.raw_sha256))
+    return [e for e, _ in _seen_entries(wh)]
+
+
+def last_full_refresh(wh: Warehouse) -> datetime | None:
+    """When the newest full refresh was written (snapshots without a mode were full)."""
+    full = [s for s in _snapshots(wh) if (s.get("scope") or {}).get("mode", "full") == "full"]
+    return datetime.fromisoformat(full[-1]["written_at"]) if full else None
 
 
 def stored_responses(wh: Warehouse) -> tuple[list[Response], list[Response]]:
     """(Search pages, History responses) of every complete refresh, for transforms.members."""
     searches, histories = [], []
-    for e in snapshot_entries(wh):
-        resp = Response(raw_zone.read_bytes(wh, e), e.raw_sha256, e.ingested_at)
+    for e, seen in _seen_entries(wh):
+        resp = Response(raw_zone.read_bytes(wh, e), e.raw_sha256, e.ingested_at, seen)
         path = (e.request or {}).get("path") or e.document_key.split()[1].split("?")[0]
         (searches if path.lower() == SEARCH_PATH.lower() else histories).append(resp)
     return searches, histories
+
+
+@dataclass(frozen=True)
+class StoredMembers:
+    """What the stored refreshes already know, for an incremental refresh."""
+
+    search_items: dict[int, str]  # member id → fingerprint of its newest stored Search item
+    with_history: set[int]  # members some stored History response holds
+
+
+def stored_members(wh: Warehouse) -> StoredMembers:
+    searches, histories = stored_responses(wh)
+    return StoredMembers(search_fingerprints(searches), history_ids(histories))
 
 
 # --- TheyWorkForYou members files -------------------------------------------------------------
 
 
 def store_twfy_members(wh: Warehouse, folder: Path) -> tuple[int, int]:
-    """Store people.xml and all-members-2010.xml from a ParlParse members folder (or one of
-    those files) byte-for-byte; returns (files found, files new to the raw zone)."""
+    """Store people.json, people.xml and all-members-2010.xml from a ParlParse members folder
+    (or one of those files) byte-for-byte; returns (files found, files new to the raw zone)."""
     folder = Path(folder)
     files = [folder] if folder.is_file() else [folder / n for n in TWFY_MEMBERS_FILES]
     found = new = 0
     for f in files:
-        if not f.is_file() or not is_members_file(f.name):
+        if not f.is_file() or f.name not in TWFY_MEMBERS_FILES:
             continue
         found += 1
         _, is_new = raw_zone.store(wh, TWFY_SOURCE, f.read_bytes(), str(f.resolve()))
         new += is_new
     if not found:
-        raise FileNotFoundError(f"no people.xml or all-members-2010.xml in {folder}")
+        raise FileNotFoundError(f"no {', '.join(TWFY_MEMBERS_FILES)} in {folder}")
     return found, new
+
+
+def check_members_file(name: str, data: bytes, where: str) -> None:
+    """Raise ValueError naming `where` (a path or URL) and the position if the file does not
+    parse as the members file `name`."""
+    if name == "people.json":
+        parse_people_json(data, where)
+        return
+    parsed = (parse_people_xml if name == "people.xml" else parse_all_members)(data)
+    if isinstance(parsed, LoadError):
+        line = f" line {parsed.line}" if parsed.line else ""
+        raise ValueError(f"{where}:{line} {parsed.reason}: {parsed.detail}")
+
+
+@dataclass
+class ParlparseFetch:
+    """What one fetch of the parlparse members files did. A file that could not be fetched or
+    does not parse is an error here, not a failure of the refresh: the last stored copy stays
+    in use."""
+
+    stored: list[str] = field(default_factory=list)  # file names fetched and stored (or unchanged)
+    new: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def fetch_parlparse(
+    client: HttpClient, wh: Warehouse, base_url: str, files: Sequence[str] = PARLPARSE_FILES
+) -> ParlparseFetch:
+    """GET each members file under `base_url` through the one client; store what parses
+    byte-for-byte as source twfy_members (original path: the URL)."""
+    unknown = set(files) - set(TWFY_MEMBERS_FILES)
+    if unknown:
+        raise ValueError(f"parlparse files must be among {TWFY_MEMBERS_FILES}: {sorted(unknown)}")
+    out = ParlparseFetch()
+    for name in files:
+        url = f"{base_url.rstrip('/')}/{name}"
+        out.requests += 1
+        try:
+            got = client.get(url)
+        except FetchError as e:
+            out.errors.append(str(e))
+            continue
+        if not got.ok:
+            out.errors.append(f"GET {url} answered HTTP {got.status}")
+            continue
+        try:
+            check_members_file(name, got.body, url)
+        except ValueError as e:
+            out.errors.append(f"{e} (not stored)")
+            continue
+        request = {
+            "status": got.status,
+            "content_type": got.content_type,
+            "fetched_at": got.fetched_at.isoformat(),
+        }
+        _, is_new = raw_zone.store(wh, TWFY_SOURCE, got.body, url, request=request)
+        out.stored.append(name)
+        out.new += is_new
+    return out
 
 
 def newest_twfy_members(wh: Warehouse) -> dict[str, RawEntry]:
@@ -239,19 +356,36 @@ def newest_twfy_members(wh: Warehouse) -> dict[str, RawEntry]:
     return newest
 
 
-def twfy_rows(wh: Warehouse) -> list[dict]:
-    """twfy_people from the newest stored people.xml and all-members-2010.xml (if any)."""
-    newest = newest_twfy_members(wh)
-    people_entry, all_entry = newest.get("people.xml"), newest.get("all-members-2010.xml")
-    people = None
-    if people_entry is not None:
-        parsed = parse_people_xml(raw_zone.read_bytes(wh, people_entry))
+def _people(wh: Warehouse, newest: dict[str, RawEntry]) -> People | None:
+    """people.json and people.xml, merged when both are stored (people.json wins for every id
+    it lists: `transforms.twfy_people.merge_people`)."""
+    found = []
+    for name in ("people.json", "people.xml"):
+        entry = newest.get(name)
+        if entry is None:
+            continue
+        data = raw_zone.read_bytes(wh, entry)
+        if name == "people.json":
+            parsed: People | LoadError = parse_people_json(data, entry.original_path)
+        else:
+            parsed = parse_people_xml(data)
         if isinstance(parsed, LoadError):
-            raise ValueError(f"{people_entry.original_path}: {parsed.reason}: {parsed.detail}")
-        people = parsed
+            line = f" line {parsed.line}" if parsed.line else ""
+            raise ValueError(f"{entry.original_path}:{line} {parsed.reason}: {parsed.detail}")
+        found.append(parsed.from_file(entry.raw_sha256))
+    if len(found) == 2:
+        return merge_people(found[0], found[1])
+    return found[0] if found else None
+
+
+def twfy_rows(wh: Warehouse) -> list[dict]:
+    """twfy_people from the newest stored people.json, people.xml and all-members-2010.xml
+    (each if any)."""
+    newest = newest_twfy_members(wh)
+    all_entry = newest.get("all-members-2010.xml")
     rows = people_rows(
-        people,
-        people_entry.raw_sha256 if people_entry else None,
+        _people(wh, newest),
+        None,
         raw_zone.read_bytes(wh, all_entry) if all_entry else None,
         all_entry.raw_sha256 if all_entry else None,
     )

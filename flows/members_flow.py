@@ -1,10 +1,11 @@
 """Prefect flow: refresh the members dimension from the Members API, map TheyWorkForYou ids,
 then re-resolve every contribution's speaker.
 
-fetch (Search pages per House, History batches; one polite client) → raw zone + refresh
-snapshot → members, member_parties, member_houses, member_names (transforms/members.py) and
-twfy_people (transforms/twfy_people.py) → one Plan, quality gate, swap → speaker_resolutions
-(flows/resolve_step.py) → views.
+fetch (optionally the parlparse members files; Search pages per House; History batches for
+new and changed members only, or all of them in a full refresh; one polite client) → raw zone +
+refresh snapshot → members, member_parties, member_houses, member_names (transforms/members.py)
+and twfy_people (transforms/twfy_people.py, transforms/parlparse_people.py) → one Plan, quality
+gate, swap → speaker_resolutions (flows/resolve_step.py) → views.
 
 `rebuild_members(wh)` derives the same tables from the raw zone alone (offline).
 """
@@ -12,7 +13,7 @@ twfy_people (transforms/twfy_people.py) → one Plan, quality gate, swap → spe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -22,13 +23,19 @@ from prefect.cache_policies import NO_CACHE
 from flows import members_fetch, runs
 from flows.http import HttpClient, HttpSettings
 from flows.lock import writer_lock
-from flows.members_fetch import DEFAULT_BASE_URL, Fetch
+from flows.members_fetch import (
+    DEFAULT_BASE_URL,
+    DEFAULT_PARLPARSE_URL,
+    PARLPARSE_FILES,
+    Fetch,
+    ParlparseFetch,
+)
 from flows.publish import Plan, stage
 from flows.quality import GateRules, enforce
 from flows.resolve_step import ResolutionSummary, read_columns, resolve_all, resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
-from transforms.members import SOURCE, build_tables
+from transforms.members import SOURCE, HistoryPlan, build_tables, plan_histories
 from transforms.schema import (
     CONTRIBUTIONS,
     MEMBER_HOUSES,
@@ -59,20 +66,37 @@ class MembersRunSummary:
     partitions_written: int
     resolution: ResolutionSummary
     unknown_ids: tuple[int, ...] = ()
+    mode: str = "full"  # or "incremental"
+    members_new: int = 0
+    members_changed: int = 0
+    members_unchanged: int = 0
+    history_ids: int = 0  # members whose History was asked for
+    parlparse_stored: tuple[str, ...] = ()
+    parlparse_new: int = 0
+    parlparse_errors: tuple[str, ...] = ()
+    duration_s: float = 0.0
 
     def describe(self) -> str:
         window = f"{self.start}..{self.end}: " if self.start else ""
+        parlparse = (
+            f"; parlparse {', '.join(self.parlparse_stored)} ({self.parlparse_new} new)"
+            if self.parlparse_stored
+            else ""
+        )
         return (
-            f"run {self.run_id}: {window}{self.requests} requests ({self.responses_new} new "
-            f"responses); {self.members} members, {self.parties} party periods, "
-            f"{self.houses} house memberships, {self.names} names, {self.twfy_ids} "
-            f"TheyWorkForYou ids; {self.partitions_written} partitions written; "
+            f"run {self.run_id}: {window}{self.mode} refresh, {self.requests} requests "
+            f"({self.responses_new} new responses); members {self.members_new} new, "
+            f"{self.members_changed} changed, {self.members_unchanged} unchanged, History "
+            f"asked for {self.history_ids}; {self.members} members, {self.parties} party "
+            f"periods, {self.houses} house memberships, {self.names} names, {self.twfy_ids} "
+            f"TheyWorkForYou ids{parlparse}; {self.partitions_written} partitions written; "
             f"{self.resolution.describe()}"
             + (
                 f"; History did not know member id(s) {', '.join(map(str, self.unknown_ids))}"
                 if self.unknown_ids
                 else ""
             )
+            + "".join(f"; parlparse fetch failed: {e}" for e in self.parlparse_errors)
         )
 
 
@@ -111,25 +135,47 @@ def sitting_range(wh: Warehouse) -> tuple[date, date] | None:
     return (dates.min(), dates.max()) if dates.len() else None  # type: ignore[return-value]
 
 
-def _fetch(
+def _fetch(  # noqa: PLR0913
     client: HttpClient,
     wh: Warehouse,
     base_url: str,
     houses: list[str],
     window: tuple[date, date] | None,
     extra_ids: set[int],
+    asked_ids: set[int],
     take: int,
     history_batch: int,
-) -> Fetch:
+    full: bool,
+) -> tuple[Fetch, HistoryPlan]:
+    """Search (always whole), then History for what the plan says (all of it when `full`)."""
+    stored = members_fetch.stored_members(wh)
     fetched = Fetch()
     if window is not None:
         for house in houses:
             members_fetch.fetch_search(
                 client, wh, base_url, house, window[0], window[1], fetched, take
             )
-    ids = set(fetched.search_ids) | extra_ids
-    members_fetch.fetch_histories(client, wh, base_url, ids, fetched, history_batch)
-    return fetched
+    plan = plan_histories(
+        fetched.search_items,
+        stored.search_items,
+        stored.with_history,
+        extra_ids,
+        asked_ids,
+        full=full,
+    )
+    members_fetch.fetch_histories(client, wh, base_url, plan.fetch, fetched, history_batch)
+    return fetched, plan
+
+
+def full_refresh_due(wh: Warehouse, full: bool, full_after_days: int | None) -> bool:
+    """A full refresh when asked, when none was ever made, or when the last is older than
+    `full_after_days` (None: never by age)."""
+    last = members_fetch.last_full_refresh(wh)
+    if full or last is None:
+        return True
+    return full_after_days is not None and datetime.now(UTC) - last > timedelta(
+        days=full_after_days
+    )
 
 
 @flow(name="refresh-members", log_prints=True)
@@ -146,11 +192,19 @@ def refresh_members(  # noqa: PLR0913
     max_rps: float = 10.0,
     max_concurrency: int = 4,
     max_shrink: float = 0.5,
+    full: bool = False,
+    full_after_days: int | None = 28,
+    parlparse: bool = False,
+    parlparse_base_url: str = DEFAULT_PARLPARSE_URL,
+    parlparse_files: list[str] | None = None,
 ) -> MembersRunSummary:
     """Fetch every member of `houses` in [start, end] (default: the published sitting dates)
-    and the history of each, plus `ids` and the member ids the inputs gave; map the
-    TheyWorkForYou members files in `twfy_members` (a folder or file; optional); publish the
-    members tables; re-resolve every contribution's speaker; refresh the views."""
+    and the history of each that is new or changed since the stored refreshes (of every one
+    when `full`, or when the last full refresh is older than `full_after_days`), plus `ids` and
+    the member ids the inputs gave; map the TheyWorkForYou members files in `twfy_members` (a
+    folder or file; optional) and, with `parlparse`, those fetched from `parlparse_base_url`
+    (a failed fetch is reported, the rest of the refresh goes on); publish the members tables;
+    re-resolve every contribution's speaker; refresh the views."""
     wh = Warehouse.at(warehouse)
     houses = list(houses or HOUSES)
     unknown = set(houses) - set(HOUSES)
@@ -168,10 +222,32 @@ def refresh_members(  # noqa: PLR0913
                 raise ValueError("nothing to fetch: give start and end, or ids")
             if twfy_members:
                 members_fetch.store_twfy_members(wh, Path(twfy_members))
+            mode_full = full_refresh_due(wh, full, full_after_days)
             http = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
+            pp = ParlparseFetch()
             with HttpClient(http) as client:
-                fetched = _fetch(client, wh, base_url, houses, window, extra, take, history_batch)
-            scope = {"houses": houses, "window": [str(d) for d in window or ()], "ids": len(extra)}
+                if parlparse:
+                    files = tuple(parlparse_files or PARLPARSE_FILES)
+                    pp = members_fetch.fetch_parlparse(client, wh, parlparse_base_url, files)
+                fetched, plan = _fetch(
+                    client,
+                    wh,
+                    base_url,
+                    houses,
+                    window,
+                    extra,
+                    set(ids or ()),
+                    take,
+                    history_batch,
+                    mode_full,
+                )
+            scope = {
+                "houses": houses,
+                "window": [str(d) for d in window or ()],
+                "ids": len(extra),
+                "mode": "full" if mode_full else "incremental",
+                "history_ids": len(plan.fetch),
+            }
             members_fetch.write_snapshot(wh, run.run_id, fetched, scope)
             counts, written = publish_members(wh, GateRules(max_shrink=max_shrink))
             resolution = resolve_speakers(wh)
@@ -190,6 +266,15 @@ def refresh_members(  # noqa: PLR0913
                 written,
                 resolution,
                 tuple(sorted(fetched.unknown_ids)),
+                scope["mode"],
+                len(plan.new),
+                len(plan.changed),
+                len(plan.unchanged),
+                len(plan.fetch),
+                tuple(pp.stored),
+                pp.new,
+                tuple(pp.errors),
+                (datetime.now(UTC) - run.started_at).total_seconds(),
             )
             run.inputs_seen, run.inputs_new = fetched.requests, fetched.new
             run.inputs_unchanged = fetched.requests - fetched.new

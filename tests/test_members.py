@@ -267,7 +267,7 @@ def test_a_request_that_keeps_failing_publishes_nothing(warehouse: Warehouse) ->
             ]
         )
         with pytest.raises(FetchError, match="HTTP 503"):
-            refresh(warehouse, srv.url)
+            refresh(warehouse, srv.url, full=True)  # incremental would ask no History
         srv.set(faults=[{"match": "skip=20", "kind": "status", "status": 400}])
         with pytest.raises(MembersFetchError, match="HTTP 400"):
             refresh(warehouse, srv.url)

@@ -11,8 +11,12 @@ Two responses are read:
   which party and seat they had, over time.
 
 Keys are camelCase; dates are ISO date-times without a zone (only the date is kept); `house` is
-1 (Commons) or 2 (Lords). A member seen in several responses takes each part from the most
-recently fetched response that has it (a later refresh wins).
+1 (Commons) or 2 (Lords). A member seen in several responses takes each part from the newest
+response that has it: the one seen by the latest refresh (`Response.seen`), then the latest
+fetched (a later refresh wins, even when it got bytes an older one had already stored).
+
+An incremental refresh compares each member's Search item with the newest stored one
+(`search_fingerprints`) and asks History only for what is new or changed (`plan_histories`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class Response:
     body: bytes
     raw_sha256: str
     fetched_at: datetime
+    seen: int = 0  # number of the newest refresh that saw it (refreshes count up)
 
 
 @dataclass
@@ -267,7 +272,7 @@ class MembersTables:
 
 
 def _newest_first(responses: Iterable[Response]) -> list[Response]:
-    return sorted(responses, key=lambda r: (r.fetched_at, r.raw_sha256), reverse=True)
+    return sorted(responses, key=lambda r: (r.seen, r.fetched_at, r.raw_sha256), reverse=True)
 
 
 def build_tables(searches: Iterable[Response], histories: Iterable[Response]) -> MembersTables:
@@ -290,3 +295,67 @@ def build_tables(searches: Iterable[Response], histories: Iterable[Response]) ->
                 out.rows[name].extend(rows)
     out.rows["members"] = [seen[k] for k in sorted(seen)]
     return out
+
+
+# --- incremental refresh ----------------------------------------------------------------------
+
+
+def member_fingerprint(member: Mapping[str, Any]) -> str:
+    """A Search item (`Member` object) as canonical JSON: equal exactly when nothing in it
+    changed (names, gender, latest party, latest house membership and its status)."""
+    return json.dumps(member, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def search_fingerprints(searches: Iterable[Response]) -> dict[int, str]:
+    """Member id → fingerprint of the newest Search item about them."""
+    found: dict[int, str] = {}
+    for resp in _newest_first(searches):
+        for member in parse_search_page(resp.body).members:
+            found.setdefault(member["id"], member_fingerprint(member))
+    return found
+
+
+def history_ids(histories: Iterable[Response]) -> set[int]:
+    """Every member some History response holds."""
+    return {hist["id"] for resp in histories for hist in parse_history(resp.body)}
+
+
+@dataclass(frozen=True)
+class HistoryPlan:
+    """Which members' History a refresh asks for, and how each compares with what is stored:
+    `new` (no stored History), `changed` (Search item differs from the newest stored one),
+    `unchanged` (the rest: ids the Search did not list count here when History is stored)."""
+
+    fetch: tuple[int, ...]
+    new: tuple[int, ...]
+    changed: tuple[int, ...]
+    unchanged: tuple[int, ...]
+
+
+def plan_histories(
+    current: Mapping[int, str],
+    stored: Mapping[int, str],
+    with_history: set[int],
+    extra: Iterable[int] = (),
+    asked: Iterable[int] = (),
+    *,
+    full: bool = False,
+) -> HistoryPlan:
+    """`current`: this refresh's Search items (id → fingerprint); `stored`: the newest stored
+    ones; `with_history`: members a stored History holds; `extra`: other ids to cover (the
+    inputs' member ids); `asked`: ids always fetched; `full`: fetch everyone. A member whose
+    Search item is unchanged keeps its stored History (a correction to a past period that
+    leaves the Search item alone waits for the next full refresh)."""
+    asked_set = set(asked)
+    new, changed, unchanged, fetch = [], [], [], []
+    for member_id in sorted(current.keys() | set(extra) | asked_set):
+        if member_id not in with_history:
+            new.append(member_id)
+        elif member_id in current and stored.get(member_id) != current[member_id]:
+            changed.append(member_id)
+        else:
+            unchanged.append(member_id)
+            if not (full or member_id in asked_set):
+                continue
+        fetch.append(member_id)
+    return HistoryPlan(tuple(fetch), tuple(new), tuple(changed), tuple(unchanged))
