@@ -1,5 +1,4 @@
-"""(Re)create the DuckDB file: one view or macro per sql/*.sql, over the published Parquet, plus
-a full-text search index over the contributions' text.
+"""(Re)create the DuckDB file: one view or macro per sql/*.sql, over the published Parquet.
 
 SQL files name their input as {{ parquet('<table>') }}. That becomes a read_parquet() with the
 table's absolute path, explicit-depth glob and typed hive partition columns, so the views work
@@ -7,13 +6,22 @@ from any working directory; a table with no files yet becomes an empty relation 
 types, so every view always opens.
 
 DuckDB binds a view or table macro when it is created, so the order matters: first the base
-views (one per table in transforms.schema.TABLES), then the search index (it reads the
-`contributions` view), then every other sql file in name order (analysis views and macros,
-which read the base views, the index, or a file earlier in name order).
+views (one per table in transforms.schema.TABLES), then the table `search_stopwords`, then
+every other sql file in name order (analysis views and macros, which read the base views or a
+file earlier in name order).
 
-Search is offline: the fts extension comes from the pinned `duckdb-extension-fts` wheel
-(installed into DuckDB's extension directory from the wheel's file, no download), and readers
-that reopen the file autoload it from there when a search macro first needs it.
+Full-text search needs nothing built here: its index is the search_postings / search_docs
+tables, derived per contributions partition (flows/search_index.py, flows/derived.py), and the
+search macros compute BM25 from them at query time. The file holds only `search_stopwords`
+(the fts extension's English stopword list, for tokenising queries as the text was) and the
+macros. They call the fts extension's `stem()`: the extension comes from the pinned
+`duckdb-extension-fts` wheel (installed into DuckDB's extension directory from the wheel's
+file, no download), and readers that reopen the file autoload it from there when a search
+macro first needs it.
+
+Views glob their files at query time, so the file depends only on the SQL, the warehouse
+location and which tables have any data; a run that adds or rewrites partitions of tables
+that already had data leaves it as it is.
 
 The file is built beside the target and swapped in with os.replace: readers of the old file
 are never blocked, and a failed build leaves the old file in place.
@@ -36,19 +44,8 @@ from transforms.schema import TABLES, Table, duckdb_type
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
 
-# The index is built from a temporary (contribution_id, text) table, so the text stays in the
-# Parquet only (the file would otherwise hold a second copy of it: 158 MB instead of 19 MB for
-# 72k contributions). The index itself is stored in the file, in schema
-# fts_main_contribution_text (docs.name is the contribution_id); sql/search_contributions.sql
-# reads it there.
-SEARCH_TABLE = "contribution_text"
-# Tokens are runs of a-z after lower-casing and stripping accents: DuckDB's default separator
-# class misses the text's ’ “ ” — and £, which would make “fishing” and rose— tokens of their own.
-_CREATE_INDEX = (
-    f"pragma create_fts_index('{SEARCH_TABLE}', 'contribution_id', 'text', "
-    "stemmer = 'english', stopwords = 'english', ignore = '[^a-z]+', "
-    "strip_accents = 1, lower = 1, overwrite = 1)"
-)
+# The fts extension's English stopword list as a table, for the search macros' query tokens.
+STOPWORDS_TABLE = "search_stopwords"
 
 
 def _quote(text: str) -> str:
@@ -92,16 +89,15 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("load fts")
 
 
-def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Index (contribution_id, text) from the contributions view (BM25, English stemmer and
-    stopwords). Works with no contributions too: searches then find nothing."""
+def create_stopwords(con: duckdb.DuckDBPyConnection) -> None:
+    """Load fts (the macros' stem() binds against it) and store its English stopwords."""
+    from flows.search_index import english_stopwords
+
     load_fts(con)
     con.execute(
-        f"create or replace temp table {SEARCH_TABLE} as "
-        "select contribution_id, text from contributions"
+        f"create or replace table {STOPWORDS_TABLE} as select unnest($words) as word",
+        {"words": list(english_stopwords())},
     )
-    con.execute(_CREATE_INDEX)
-    con.execute(f"drop table temp.{SEARCH_TABLE}")
 
 
 def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) -> list[str]:
@@ -116,17 +112,17 @@ def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) ->
 
 def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR) -> str:
     """What the file is built from: the SQL, the warehouse location, which tables have data
-    (an empty table is an empty relation), and the contributions files the search index holds
-    (name, size, mtime). Views glob their files at query time, so other tables' new files need
-    no rebuild. Equal fingerprints mean an identical build."""
+    (an empty table is an empty relation) and the stopword list. Views glob their files at
+    query time, so new or rewritten files need no rebuild. Equal fingerprints mean an
+    identical build."""
+    from flows.search_index import SEARCH_VERSION
+
     digest = hashlib.sha256(str(wh.root).encode())
     for path in sql_files(sql_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name, table in TABLES.items():
         digest.update(f"{name}:{bool(existing_partitions(wh, table))}".encode())
-    for f in sorted(wh.table_dir("contributions").rglob(FILE_NAME)):
-        stat = f.stat()
-        digest.update(f"{f.relative_to(wh.root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(f"search:{SEARCH_VERSION}".encode())
     return digest.hexdigest()
 
 
@@ -135,7 +131,7 @@ def _fingerprint_path(wh: Warehouse) -> Path:
 
 
 def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False) -> list[str]:
-    """Build the DuckDB file with every view, the search index and the macros; returns the
+    """Build the DuckDB file with every view, the stopword table and the macros; returns the
     names of the views and macros, in creation order. When nothing it is built from has
     changed since the last build (a no-op run), the file is left as it is."""
     wh.root.mkdir(parents=True, exist_ok=True)
@@ -152,7 +148,7 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False
         con = duckdb.connect(str(tmp))
         try:
             names = _create(con, wh, view_files(sql_dir))
-            build_search_index(con)
+            create_stopwords(con)
             names += _create(con, wh, analysis_files(sql_dir))
         finally:
             con.close()

@@ -1,10 +1,14 @@
--- search_contributions(term): which contributions mention a word? Full-text search over
--- contributions.text (the fts index built by flows/views.py: English stemming and stopwords,
--- so "fishing" finds "fish"; several words match any of them), best BM25 score first.
+-- search_contributions(query_string): which contributions mention a word? Full-text search over
+-- contributions.text (the search_postings index: English stemming and stopwords, so "fishing"
+-- finds "fish"; several words match any of them), best BM25 score first (search_bm25).
 -- Usage: select * from search_contributions('rural libraries') limit 20;
 -- Grain: one row per matching contribution. Key: contribution_id.
-create or replace macro search_contributions(term) as table
+create or replace macro search_contributions(query_string) as table
 with
+
+matches as (
+    select * from search_bm25(query_string)
+),
 
 contribution_rows as (
     select * from contributions
@@ -12,22 +16,6 @@ contribution_rows as (
 
 debate_rows as (
     select * from debates
-),
-
-indexed_contributions as (
-    select name as contribution_id from fts_main_contribution_text.docs
-),
-
-scored as (
-    select
-        contribution_id,
-        fts_main_contribution_text.match_bm25(contribution_id, term) as score
-    from indexed_contributions
-),
-
-matches as (
-    select * from scored
-    where score is not null
 ),
 
 final as (
@@ -42,7 +30,12 @@ final as (
         c.text,
         m.score
     from matches as m
-    inner join contribution_rows as c on m.contribution_id = c.contribution_id
+    inner join contribution_rows as c
+        on
+            m.contribution_id = c.contribution_id
+            and m.source = c.source
+            and m.house = c.house
+            and m.sitting_year = c.sitting_year
     left join debate_rows as d on c.debate_id = d.debate_id
 )
 

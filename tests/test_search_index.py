@@ -1,0 +1,211 @@
+"""The search index (flows/search_index.py) and the BM25 macros over it (sql/search_bm25.sql).
+
+index_partition is checked on a hand-written contributions file (our own words); the macros'
+scores are checked against DuckDB fts's own match_bm25 over the same corpus, built in a
+test-only in-memory database: equal scores prove the tokenisation and the formula.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.derived import SearchIndex, refresh_derived
+from flows.publish import publish
+from flows.search_index import english_stopwords, index_partition
+from flows.views import load_fts, refresh_views
+from flows.warehouse import Warehouse
+from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, frame
+
+PART = ("pp_text", "Commons", 2024)
+
+
+def contribution(cid: str, text: str, year: int = 2024, house: str = "Commons") -> dict:
+    return {
+        "contribution_id": cid,
+        "debate_id": "d-" + cid,
+        "source": "pp_text",
+        "source_ref": f"{cid}.txt:1",
+        "sitting_date": date(year, 3, 5),
+        "sitting_year": year,
+        "house": house,
+        "location": f"{house} Chamber",
+        "ordinal": 1,
+        "speaker_display": "A Member",
+        "contribution_type": "speech",
+        "text": text,
+        "word_count": len(text.split()),
+        "is_virtual": False,
+        "details_carried": False,
+        "after_gap": False,
+        "is_truncated": False,
+        "raw_sha256": "0" * 64,
+    }
+
+
+def contributions_file(tmp_path: Path, texts: dict[str, str]) -> Path:
+    path = tmp_path / "part-0.parquet"
+    rows = [contribution(cid, text) for cid, text in texts.items()]
+    frame(CONTRIBUTIONS, rows).write_parquet(path)
+    return path
+
+
+def postings_of(out: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
+    got: dict[str, dict[str, int]] = {}
+    for term, cid, tf in out["search_postings"].select("term", "contribution_id", "tf").rows():
+        got.setdefault(cid, {})[term] = tf
+    return got
+
+
+def test_tokens_are_lowercased_stemmed_and_stopwords_dropped(tmp_path: Path) -> None:
+    file = contributions_file(
+        tmp_path,
+        {
+            "c1": "Fishing, fishes — and the FISH.",
+            "c2": "The Minister’s “silt” answer—generous: £5,000 for 2 harbours!",
+            "c3": "Café naïve RÉSUMÉ",
+            "c4": "",
+            "c5": "The and of it will not",  # stopwords only
+            "c6": "   \n\t  ",
+        },
+    )
+    out = index_partition(file, PART)
+    assert postings_of(out) == {
+        "c1": {"fish": 3},
+        "c2": {"minist": 1, "silt": 1, "answer": 1, "generous": 1, "harbour": 1},
+        "c3": {"cafe": 1, "naiv": 1, "resum": 1},
+    }
+    docs = dict(out["search_docs"].select("contribution_id", "doc_length").rows())
+    assert docs == {"c1": 3, "c2": 5, "c3": 3, "c4": 0, "c5": 0, "c6": 0}
+    lengths = out["search_postings"].select("contribution_id", "doc_length").unique().rows()
+    assert all(docs[cid] == n for cid, n in lengths)
+
+
+def test_frames_have_the_declared_columns_partition_values_and_order(tmp_path: Path) -> None:
+    file = contributions_file(tmp_path, {"b": "harbour fish", "a": "fish silt harbour", "c": ""})
+    out = index_partition(file, ("pp_text", "Lords", 1999))
+    postings, docs = out["search_postings"], out["search_docs"]
+    assert postings.schema == SEARCH_POSTINGS.schema
+    assert docs.schema == SEARCH_DOCS.schema
+    assert set(postings.select("source", "house", "sitting_year").rows()) == {
+        ("pp_text", "Lords", 1999)
+    }
+    assert postings.select("term", "contribution_id").rows() == [
+        ("fish", "a"),
+        ("fish", "b"),
+        ("harbour", "a"),
+        ("harbour", "b"),
+        ("silt", "a"),
+    ]
+    assert docs.select("contribution_id", "doc_length").rows() == [("a", 3), ("b", 2), ("c", 0)]
+
+
+def test_an_empty_partition_gives_empty_frames(tmp_path: Path) -> None:
+    out = index_partition(contributions_file(tmp_path, {}), PART)
+    assert out["search_postings"].height == 0 and out["search_docs"].height == 0
+    assert out["search_postings"].schema == SEARCH_POSTINGS.schema
+
+
+def test_the_stopwords_are_the_fts_english_list() -> None:
+    words = english_stopwords()
+    assert len(words) == len(set(words)) > 500
+    assert {"the", "and", "of", "s", "t"} <= set(words)
+    assert "fish" not in words
+
+
+# Our own sentences, in two houses and years (so N and the average length span partitions).
+CORPUS = {
+    ("Commons", 2023): {
+        "a1": "The harbour dredging plan will protect fish stocks in every harbour.",
+        "a2": "Fishing fishing fishing.",
+        "a3": "Will the hon. Lady give way on the silt budget?",
+        "a4": "",
+        "a5": "Anglers tell me the water is clearer, the weirs passable, and one small "
+        "fishing club has doubled its membership in a single season.",
+    },
+    ("Lords", 2024): {
+        "b1": "My Lords, the moorland deserves better than silt and peat fires.",
+        "b2": "The Minister’s “silt” answer—generous; the café’s naïve résumé.",
+        "b3": "Harbours, harbours: dredging the harbour mouth again.",
+        "b4": "I agree with the noble Lord.",
+    },
+}
+QUERIES = [
+    "fishing",
+    "FISH",
+    "harbour dredging",
+    "harbours harbour",  # one distinct term
+    "silt",
+    "Resume cafe",
+    "the silt",  # a stopword and a word
+    "the",
+    "zeppelin",
+    "“Minister’s”",
+]
+
+
+@pytest.fixture
+def corpus_warehouse(warehouse: Warehouse) -> Warehouse:
+    rows = [
+        contribution(cid, text, year, house)
+        for (house, year), texts in CORPUS.items()
+        for cid, text in texts.items()
+    ]
+    publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, rows))
+    refresh_derived(warehouse, [SearchIndex()])
+    refresh_views(warehouse)
+    return warehouse
+
+
+def fts_scores(query: str) -> dict[str, float]:
+    """match_bm25 of DuckDB's fts extension, with the options the old index used."""
+    con = duckdb.connect()
+    load_fts(con)
+    texts = [(cid, text) for texts in CORPUS.values() for cid, text in texts.items()]
+    con.execute("create table t (contribution_id varchar, text varchar)")
+    con.executemany("insert into t values (?, ?)", texts)
+    con.execute(
+        "pragma create_fts_index('t', 'contribution_id', 'text', stemmer = 'english', "
+        "stopwords = 'english', ignore = '[^a-z]+', strip_accents = 1, lower = 1)"
+    )
+    got = con.execute(
+        "select contribution_id, fts_main_t.match_bm25(contribution_id, ?) as s from t",
+        [query],
+    ).fetchall()
+    return {cid: s for cid, s in got if s is not None}
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_bm25_scores_equal_the_fts_extension(corpus_warehouse: Warehouse, query: str) -> None:
+    expected = fts_scores(query)
+    with duckdb.connect(str(corpus_warehouse.duckdb_path), read_only=True) as con:
+        scored = con.execute("select contribution_id, score from search_bm25(?)", [query])
+        got = dict(scored.fetchall())
+        ranked = con.execute(
+            "select contribution_id, score from search_contributions(?)", [query]
+        ).fetchall()
+    assert got.keys() == expected.keys()
+    for cid, score in expected.items():
+        assert got[cid] == pytest.approx(score, rel=1e-12), cid
+    assert [r[0] for r in ranked] == sorted(expected, key=lambda c: (-expected[c], c))
+
+
+def test_a_changed_partition_is_searchable_without_rebuilding_the_file(
+    corpus_warehouse: Warehouse,
+) -> None:
+    built = corpus_warehouse.duckdb_path.stat().st_mtime_ns
+    row = contribution("a6", "Lighthouse levies are a zeppelin of a tax.", 2023)
+    publish(corpus_warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [row]))
+    summary = refresh_derived(corpus_warehouse, [SearchIndex()])
+    assert summary.derived == 1  # only (pp_text, Commons, 2023) was indexed again
+    refresh_views(corpus_warehouse)
+    assert corpus_warehouse.duckdb_path.stat().st_mtime_ns == built
+    with duckdb.connect(str(corpus_warehouse.duckdb_path), read_only=True) as con:
+        found = con.execute("select contribution_id from search_contributions('Zeppelins')")
+        assert found.fetchall() == [("a6",)]
+        (n,) = con.execute("select count(*) from search_docs").fetchone()
+    assert n == sum(len(texts) for texts in CORPUS.values()) + 1
