@@ -176,7 +176,7 @@ def ingest_api_cmd(
 
 
 @members_app.command("refresh")
-def members_refresh_cmd(
+def members_refresh_cmd(  # noqa: PLR0913
     from_date: Annotated[
         datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")
     ] = None,
@@ -194,26 +194,53 @@ def members_refresh_cmd(
     ] = "https://members-api.parliament.uk",
     rps: Annotated[float, typer.Option(help="Requests per second at most.")] = 10.0,
     concurrency: Annotated[int, typer.Option(help="Requests in flight at most.")] = 4,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-read every member's History, not only changes.")
+    ] = False,
+    full_after_days: Annotated[
+        int, typer.Option(help="Refresh in full when the last full refresh is older.")
+    ] = 28,
+    parlparse: Annotated[
+        bool,
+        typer.Option(
+            "--parlparse/--no-parlparse", help="Also fetch the parlparse members files (HTTP)."
+        ),
+    ] = False,
+    parlparse_base_url: Annotated[
+        str,
+        typer.Option(envvar="HANSARD_PARLPARSE_BASE_URL", help="parlparse members folder URL."),
+    ] = "https://raw.githubusercontent.com/mysociety/parlparse/master/members",
+    parlparse_file: Annotated[
+        list[str] | None,
+        typer.Option("--parlparse-file", help="Files to fetch (default people.json)."),
+    ] = None,
 ) -> None:
-    """Fetch members (Search, then History: names, parties, seats with dates) from the Members
-    API, map TheyWorkForYou ids, and re-resolve every contribution's speaker."""
+    """Fetch members (Search, then History for new and changed members: names, parties, seats
+    with dates) from the Members API, map TheyWorkForYou ids (from --twfy-members and, with
+    --parlparse, the parlparse files over HTTP), and re-resolve every contribution's speaker."""
+    from functools import partial
+
     from flows.members_flow import refresh_members
 
+    run = partial(
+        refresh_members,
+        warehouse=warehouse,
+        base_url=base_url,
+        start=from_date.date() if from_date else None,
+        end=to_date.date() if to_date else None,
+        houses=house,
+        ids=member_id,
+        twfy_members=twfy_members,
+        max_rps=rps,
+        max_concurrency=concurrency,
+        full=full,
+        full_after_days=full_after_days,
+        parlparse=parlparse,
+        parlparse_base_url=parlparse_base_url,
+        parlparse_files=parlparse_file,
+    )
     try:
-        summary = _run_flow(
-            refresh_members,
-            warehouse,
-            base_url,
-            from_date.date() if from_date else None,
-            to_date.date() if to_date else None,
-            house,
-            member_id,
-            twfy_members,
-            20,
-            20,
-            rps,
-            concurrency,
-        )
+        summary = _run_flow(run)
     except ValueError as e:
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(1) from None

@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.api_fetch import DEFAULT_BASE_URL, HOUSES
+from flows.members_fetch import DEFAULT_PARLPARSE_URL, PARLPARSE_FILES, TWFY_MEMBERS_FILES
 
 SOURCES = ("pp_text", "hansard_api")
 _CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
@@ -50,6 +51,10 @@ class ApiConfig:
 @dataclass(frozen=True)
 class MembersConfig:
     base_url: str = "https://members-api.parliament.uk"
+    full_after_days: int = 28  # a refresh re-reads every History when the last full one is older
+    parlparse: bool = False  # fetch the parlparse members files with each refresh
+    parlparse_base_url: str = DEFAULT_PARLPARSE_URL
+    parlparse_files: tuple[str, ...] = PARLPARSE_FILES
 
 
 @dataclass(frozen=True)
@@ -141,8 +146,24 @@ def _validate(cfg: Config) -> None:
         cron = expr.split()
         if len(cron) != 5 or not all(_CRON_FIELD.match(f) for f in cron):
             raise ConfigError(f"schedule.{name}: not a 5-field cron expression: {expr!r}")
-    if not cfg.members.base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"members.base_url: not an http(s) URL: {cfg.members.base_url!r}")
+    _validate_members(cfg.members)
+
+
+def _validate_members(m: MembersConfig) -> None:
+    if not m.base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"members.base_url: not an http(s) URL: {m.base_url!r}")
+    if not m.parlparse_base_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"members.parlparse_base_url: not an http(s) URL: {m.parlparse_base_url!r}"
+        )
+    bad_files = set(m.parlparse_files) - set(TWFY_MEMBERS_FILES)
+    if not m.parlparse_files or bad_files:
+        raise ConfigError(
+            f"members.parlparse_files: must be among {TWFY_MEMBERS_FILES}, got "
+            f"{list(m.parlparse_files)}"
+        )
+    if not 0 <= m.full_after_days <= 366:
+        raise ConfigError(f"members.full_after_days: must be 0..366, got {m.full_after_days}")
 
 
 def config_path(env: dict[str, str] | None = None) -> Path | None:

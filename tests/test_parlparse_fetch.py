@@ -5,6 +5,8 @@ parse is reported without breaking the rest of the refresh."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows import members_fetch, raw_zone
@@ -101,3 +103,56 @@ def test_refresh_fetches_parlparse_and_survives_its_failure(warehouse: Warehouse
     runs = sql(warehouse, "select status, message from ingest_runs order by started_at")
     assert [s for s, _ in runs] == ["completed", "completed"]
     assert "parlparse fetch failed" in runs[1][1]
+
+
+def test_members_config_keys_are_validated(tmp_path: Path) -> None:
+    from flows.config import ConfigError, load_config
+
+    cfg = load_config(env={"HANSARD__MEMBERS__PARLPARSE": "true"})
+    assert cfg.members.parlparse and cfg.members.parlparse_files == ("people.json",)
+    assert cfg.members.parlparse_base_url == members_fetch.DEFAULT_PARLPARSE_URL
+    for text, message in [
+        ('[members]\nparlparse_base_url = "ftp://x"\n', "members.parlparse_base_url: not an"),
+        ('[members]\nparlparse_files = ["ministers.json"]\n', "members.parlparse_files: must"),
+        ("[members]\nfull_after_days = -1\n", "members.full_after_days: must be 0..366"),
+        ('[members]\nparlparse = "yes"\n', "members.parlparse: expected bool"),
+    ]:
+        path = tmp_path / "h.toml"
+        path.write_text(text)
+        with pytest.raises(ConfigError, match=message):
+            load_config(path, env={})
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_cli_members_refresh_fetches_parlparse(warehouse: Warehouse) -> None:
+    from datetime import date
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from tests.members_support import WINDOW
+
+    routes = members_routes().update(_routes())
+    with ReplayServer(routes) as srv:
+        result = CliRunner().invoke(
+            app,
+            [
+                "members",
+                "refresh",
+                "--warehouse",
+                str(warehouse.root),
+                "--base-url",
+                srv.url,
+                "--from",
+                date.isoformat(WINDOW[0]),
+                "--to",
+                date.isoformat(WINDOW[1]),
+                "--parlparse",
+                "--parlparse-base-url",
+                srv.url + BASE_PATH,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        assert srv.hits("people.json") == 1
+    assert "full refresh, 7 requests" in result.output
+    assert "parlparse people.json (1 new)" in result.output
