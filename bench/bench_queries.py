@@ -70,6 +70,12 @@ def cpu_s() -> float:
 
 MB = 1_000_000
 SEARCH_QUERIES = {
+    "search_bm25('minister') top 20": (
+        "select * from search_bm25('minister') order by score desc limit 20"
+    ),
+    "search_bm25('abernethy') top 20": (
+        "select * from search_bm25('abernethy') order by score desc limit 20"
+    ),
     "search_contributions('minister') limit 20": (
         "select * from search_contributions('minister') limit 20"
     ),

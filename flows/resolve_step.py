@@ -23,7 +23,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import members_fetch
-from flows.derived import file_sha256, refresh_derived
+from flows.derived import SearchIndex, file_sha256, refresh_derived
 from flows.publish import (
     FILE_NAME,
     Partition,
@@ -228,7 +228,7 @@ def publish_twfy_people(wh: Warehouse, twfy: list[dict]) -> int:
 
 def derivers(wh: Warehouse, twfy: list[dict]) -> list:
     """Every table derived from contributions, in the order they are refreshed."""
-    return [SpeakerResolution(wh, twfy)]  # the search index (derived.SearchIndex) joins next
+    return [SpeakerResolution(wh, twfy), SearchIndex()]
 
 
 def resolve_all(wh: Warehouse) -> ResolutionSummary:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
+from flows.resolve_step import resolve_all
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
 from tests.conftest import ROOT, SAMPLE
@@ -28,6 +29,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     stored = pipeline.store_files(wh, sorted(SAMPLE.glob("*.txt")))
     pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
     pipeline.publish_manifest(wh)
+    resolve_all(wh)  # the derived tables (speaker resolution, search index), as every run does
     refresh_views(wh)
     return folder
 
