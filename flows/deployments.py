@@ -79,6 +79,10 @@ def members_refresh(config_path: str | None = None) -> dict:
         max_rps=cfg.api.max_rps,
         max_concurrency=cfg.api.max_concurrency,
         max_shrink=cfg.quality.max_shrink,
+        full_after_days=cfg.members.full_after_days,
+        parlparse=cfg.members.parlparse,
+        parlparse_base_url=cfg.members.parlparse_base_url,
+        parlparse_files=list(cfg.members.parlparse_files),
     )
     return asdict(summary)
 

@@ -95,3 +95,29 @@ def test_deployments_carry_the_configured_schedules(tmp_path: Path) -> None:
     assert made["daily"].parameters == {"config_path": str(path)}
     with pytest.raises(ConfigError, match="schedule.members"):
         load_config(path, env={"HANSARD__SCHEDULE__MEMBERS": "weekly"})
+
+
+def test_members_refresh_deployment_passes_the_members_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduled members refresh runs with the [members] section as configured."""
+    from flows import deployments
+
+    seen: dict = {}
+
+    def capture(**kwargs):  # noqa: ANN003, ANN202
+        seen.update(kwargs)
+        raise RuntimeError("captured")  # stop before any fetching
+
+    monkeypatch.setattr(deployments, "refresh_members", capture)
+    path = tmp_path / "h.toml"
+    path.write_text(
+        '[members]\nbase_url = "http://127.0.0.1:9/m"\nfull_after_days = 7\nparlparse = true\n'
+        'parlparse_base_url = "http://127.0.0.1:9/pp"\nparlparse_files = ["people.json"]\n'
+    )
+    with pytest.raises(RuntimeError, match="captured"):
+        deployments.members_refresh.fn(str(path))
+    assert seen["base_url"] == "http://127.0.0.1:9/m"
+    assert (seen["full_after_days"], seen["parlparse"]) == (7, True)
+    assert seen["parlparse_base_url"] == "http://127.0.0.1:9/pp"
+    assert seen["parlparse_files"] == ["people.json"]
