@@ -147,6 +147,8 @@ def refresh_derived(
             summary.removed += 1
         summary.derived += done
         summary.by_deriver[deriver.name] = done
+        if hasattr(deriver, "close"):
+            deriver.close()
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -157,12 +159,22 @@ class SearchIndex:
     name = "search-index"
     tables = (SEARCH_DOCS, SEARCH_POSTINGS)
 
+    def __init__(self) -> None:
+        self._con = None  # one DuckDB (fts loaded, stopwords in place) for every partition
+
     def fingerprint(self) -> str:
         from flows.search_index import SEARCH_VERSION
 
         return SEARCH_VERSION
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
-        from flows.search_index import index_partition
+        from flows.search_index import connect, index_partition
 
-        return index_partition(contributions_file, part)
+        if self._con is None:
+            self._con = connect()
+        return index_partition(contributions_file, part, self._con)
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None

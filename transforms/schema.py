@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -39,7 +40,7 @@ class Table:
         """Whether rows from `source` can appear in this table."""
         return not self.sources or source in self.sources
 
-    @property
+    @cached_property  # built once per table: publish asks for it for every partition
     def schema(self) -> pl.Schema:
         return pl.Schema({c.name: c.dtype for c in self.columns})
 
