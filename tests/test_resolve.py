@@ -401,24 +401,36 @@ def test_resolution_rate_on_every_real_corpus_file(warehouse: Warehouse, capsys)
         summary = refresh(warehouse, srv.url, twfy_members=str(members))
     rows = sql(
         warehouse,
-        "select c.source, c.raw_sha256 in (select raw_sha256 from raw_inputs "
-        "where original_path like '%/seed/%') as is_seed, r.method, r.reason "
-        "from speaker_resolutions r join contributions c using (contribution_id)",
+        "with files as (select raw_sha256, min(original_path) as path from raw_inputs "
+        "group by raw_sha256) "
+        "select c.source, f.path, r.method, r.reason from speaker_resolutions r "
+        "join contributions c using (contribution_id) left join files f using (raw_sha256)",
     )
     table: dict[str, Counter] = {}
-    for source, is_seed, method, reason in rows:
+    per_file: dict[str, Counter] = {}
+    for source, path, method, reason in rows:
         if (reason or "").startswith("no speaker"):
             continue
-        label = "seed" if is_seed else source
-        table.setdefault(label, Counter())[method or reason.split(":")[0]] += 1
+        label = "seed" if "/seed/" in (path or "") else source
+        outcome = method or reason.split(":")[0]
+        table.setdefault(label, Counter())[outcome] += 1
+        name = path.rsplit("/", 1)[-1] if source != "hansard_api" else "API search pages"
+        per_file.setdefault(f"{label}: {name}", Counter())[outcome] += 1
+
+    def line(label: str, counts: Counter) -> str:
+        total = sum(counts.values())
+        resolved = sum(n for k, n in counts.items() if k in METHODS)
+        parts = ", ".join(f"{k} {n}" for k, n in counts.most_common())
+        return f"  {label:12} {resolved}/{total} = {resolved / total:.1%}  ({parts})"
+
     with capsys.disabled():
         print("\nresolution on the real corpus (members: our fixtures + corpus members files)")
         for label, counts in sorted(table.items()):
-            total = sum(counts.values())
-            resolved = sum(n for k, n in counts.items() if k in METHODS)
-            parts = ", ".join(f"{k} {n}" for k, n in counts.most_common())
-            print(f"  {label:12} {resolved}/{total} = {resolved / total:.1%}  ({parts})")
+            print(line(label, counts))
         print(f"  overall: {summary.resolution.describe()}")
+        print("by file:")
+        for label, counts in sorted(per_file.items()):
+            print(line(label, counts))
     share = {
         k: sum(n for m, n in c.items() if m in METHODS) / sum(c.values()) for k, c in table.items()
     }
