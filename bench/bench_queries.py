@@ -76,6 +76,8 @@ SEARCH_QUERIES = {
     "search_bm25('abernethy') top 20": (
         "select * from search_bm25('abernethy') order by score desc limit 20"
     ),
+    "search_top('minister', 20)": "select * from search_top('minister', 20)",
+    "search_top('abernethy', 20)": "select * from search_top('abernethy', 20)",
     "search_contributions('minister') limit 20": (
         "select * from search_contributions('minister') limit 20"
     ),

@@ -350,6 +350,17 @@ def test_search_ranks_by_bm25_with_english_stemming(con) -> None:  # noqa: ANN00
     assert rows(con, "select * from search_contributions('the')") == []  # a stopword only
 
 
+def test_search_top_is_the_head_of_search_contributions(con) -> None:  # noqa: ANN001
+    for query in ("fishing", "dredging silt", "zeppelin"):
+        every = rows(con, f"select * from search_contributions('{query}')")
+        for n in (1, 2, 10):
+            assert rows(con, f"select * from search_top('{query}', {n})") == every[:n]
+    columns = [d[0] for d in con.execute("select * from search_top('x', 5)").description]
+    assert columns == [
+        d[0] for d in con.execute("select * from search_contributions('x')").description
+    ]
+
+
 def test_search_tokens_ignore_typographic_punctuation(con) -> None:  # noqa: ANN001
     # "dredging.", "Dredging" and “silt” are words; several words match any of them
     got = rows(con, "select contribution_id from search_contributions('dredging silt')")
@@ -433,7 +444,7 @@ def test_a_failed_build_leaves_the_published_file(warehouse: Warehouse, tmp_path
     assert sorted(p.name for p in warehouse.root.iterdir() if p.name.startswith(".")) == []
 
 
-MACROS = {"search_bm25", "search_contributions", "term_trend"}
+MACROS = {"search_bm25", "search_contributions", "search_top", "term_trend"}
 
 
 def test_sql_files_follow_the_house_style() -> None:
