@@ -138,3 +138,26 @@ def test_parse_throughput_benchmark_smoke_run(tmp_path: Path) -> None:
     figures = json.loads((tmp_path / "parse.json").read_text())
     assert {r["format"] for r in figures["formats"]} == {"text", "twfy_xml", "api_json"}
     assert all(r["contributions"] > 0 and r["unexpected_rejects"] == 0 for r in figures["formats"])
+
+
+def test_generated_parlparse_days_are_exact_in_contributions_and_parse_whole(
+    tmp_path: Path,
+) -> None:
+    cmd = [sys.executable, str(ROOT / "bench" / "generate_twfy.py"), str(tmp_path)]
+    cmd += ["--contributions", "1300", "--seed", "5", "--quiet"]
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, timeout=120)
+    meta = json.loads((tmp_path / "GENERATED.json").read_text())
+    assert meta["contributions"] == 1300
+    houses: dict[str, int] = {}
+    speeches = divisions = 0
+    for f in sorted(tmp_path.glob("*.xml")):
+        result = parse_file(TwfyInput(f.read_bytes(), str(f), "0" * 64, NOW))
+        assert result.parsed and result.rejects == [], f.name
+        assert result.file is not None
+        house = result.file.type.house
+        houses[house] = houses.get(house, 0) + len(result.contributions)
+        speeches += len(result.contributions)
+        divisions += len(result.divisions)
+    assert speeches == 1300
+    assert houses.get("Commons", 0) > 0 and houses.get("Lords", 0) > 0
+    assert divisions == meta["divisions"]
