@@ -78,7 +78,7 @@ def text_inputs(data: Path) -> Iterator[Input]:
 
 
 def twfy_inputs(data: Path) -> Iterator[Input]:
-    for f in sorted(data.glob("debates*.xml")):
+    for f in sorted(data.glob("*.xml")):
         yield _read(f, str(f), "day")
 
 

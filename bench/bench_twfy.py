@@ -47,7 +47,7 @@ MB = 1_000_000
 
 
 def input_files(data: Path) -> list[Path]:
-    return sorted(data.glob("debates*.xml"))
+    return sorted(data.glob("*.xml"))
 
 
 def ensure_corpus(data: Path, mb: float, seed: int) -> tuple[dict, float | None]:
