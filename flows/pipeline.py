@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import polars as pl
+
 from flows import raw_zone
 from flows.progress import progress
-from flows.publish import Partition, Plan, publish, read_table, stage
+from flows.publish import Partition, Plan, publish, read_partition, read_table, stage
 from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
@@ -152,28 +154,54 @@ def publish_parsed(
     return [(item.table, item.part) for item in plan.commit()]
 
 
+def _manifest_row(e: RawEntry) -> dict:
+    return {
+        "source": e.source,
+        "raw_sha256": e.raw_sha256,
+        "document_key": e.document_key,
+        "original_path": e.original_path,
+        "http_status": (e.request or {}).get("status"),
+        "content_type": (e.request or {}).get("content_type"),
+        "raw_path": e.raw_path,
+        "bytes": e.bytes,
+        "ingested_at": e.ingested_at,
+        "is_current": True,  # set below
+    }
+
+
+def _with_current(df: pl.DataFrame) -> pl.DataFrame:
+    """is_current as raw_zone.current decides it: per document, the newest input (by
+    ingested_at, then hash) is current."""
+    df = df.sort(["ingested_at", "raw_sha256"], maintain_order=True).with_row_index("_i")
+    newest = pl.col("_i") == pl.col("_i").max().over("document_key")
+    return df.with_columns(newest.alias("is_current")).drop("_i")
+
+
+def manifest_rows(wh: Warehouse, source: str) -> pl.DataFrame:
+    """raw_inputs rows of one source: the published ones plus the manifests not yet in them
+    (only those are read), or every manifest read again when the two disagree (a crashed run
+    can leave either behind)."""
+    names = raw_zone.manifest_names(wh, source)
+    old = read_partition(wh, RAW_INPUTS, (source,))
+    known = {
+        i
+        for s, k in zip(old["raw_sha256"], old["document_key"], strict=True)
+        for i in raw_zone.entry_ids(s, k)
+    }
+    new = frame(
+        RAW_INPUTS, [_manifest_row(e) for e in raw_zone.read_entries(wh, source, names - known)]
+    )
+    rows = pl.concat([old, new])
+    if rows.height != len(names):
+        rows = frame(RAW_INPUTS, [_manifest_row(e) for e in raw_zone.entries(wh, source)])
+    return _with_current(rows)
+
+
 def publish_manifest(wh: Warehouse) -> None:
-    """raw_inputs is a full copy of the raw zone's manifest, current flags recomputed."""
-    rows = []
-    for source in SOURCES:
-        entries = raw_zone.entries(wh, source)
-        current = {_ident(e) for e in raw_zone.current(entries).values()}
-        rows.extend(
-            {
-                "source": e.source,
-                "raw_sha256": e.raw_sha256,
-                "document_key": e.document_key,
-                "original_path": e.original_path,
-                "http_status": (e.request or {}).get("status"),
-                "content_type": (e.request or {}).get("content_type"),
-                "raw_path": e.raw_path,
-                "bytes": e.bytes,
-                "ingested_at": e.ingested_at,
-                "is_current": _ident(e) in current,
-            }
-            for e in entries
-        )
-    publish(wh, RAW_INPUTS, frame(RAW_INPUTS, rows), replace=[{}])
+    """raw_inputs is a full copy of the raw zone's manifest, current flags recomputed. Only
+    manifests not yet published are read, so a run's cost does not grow with the raw zone."""
+    rows = pl.concat([manifest_rows(wh, source) for source in SOURCES])
+    publish(wh, RAW_INPUTS, rows, replace=[{}])
 
 
 def table_counts(wh: Warehouse) -> dict[str, int]:

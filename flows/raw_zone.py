@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +101,25 @@ def entries(wh: Warehouse, source: str) -> list[RawEntry]:
         (RawEntry.from_json(p.read_text()) for p in folder.glob("*.json")),
         key=lambda e: (e.ingested_at, e.raw_sha256),
     )
+
+
+def manifest_names(wh: Warehouse, source: str) -> set[str]:
+    """The entry ids of every manifest of `source` (file names, nothing read)."""
+    folder = wh.raw / source / "manifest"
+    if not folder.is_dir():
+        return set()
+    with os.scandir(folder) as found:  # names only: cheap for 10^5 manifests
+        return {e.name[: -len(".json")] for e in found if e.name.endswith(".json")}
+
+
+def entry_ids(raw_sha256: str, document_key: str) -> tuple[str, str]:
+    """The two ids an entry of these bytes and key can have: unkeyed (a file) and keyed (an
+    HTTP request), as `store` names them."""
+    return raw_sha256, f"{raw_sha256}-{hashlib.sha256(document_key.encode()).hexdigest()[:16]}"
+
+
+def read_entries(wh: Warehouse, source: str, ids: Iterable[str]) -> list[RawEntry]:
+    return [RawEntry.from_json(_manifest_path(wh, source, i).read_text()) for i in sorted(ids)]
 
 
 def current(all_entries: list[RawEntry]) -> dict[str, RawEntry]:

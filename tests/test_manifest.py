@@ -1,0 +1,74 @@
+"""raw_inputs is published incrementally (only manifests not yet in it are read) and always
+equals a full read of the raw zone's manifests, current flags included."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from flows import pipeline, raw_zone
+from flows.publish import read_table
+from flows.warehouse import Warehouse
+from tests.conftest import SAMPLE
+from transforms.schema import RAW_INPUTS, SOURCES
+
+
+def full(wh: Warehouse) -> pl.DataFrame:
+    """raw_inputs as a read of every manifest gives it (the old, non-incremental way)."""
+    rows = [pipeline._manifest_row(e) for s in SOURCES for e in raw_zone.entries(wh, s)]
+    return pipeline._with_current(pipeline.frame(RAW_INPUTS, rows))
+
+
+def published(wh: Warehouse) -> pl.DataFrame:
+    return read_table(wh, RAW_INPUTS)
+
+
+def same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    order = ["source", "raw_sha256", "document_key"]
+    return a.sort(order).equals(b.sort(order).select(a.columns))
+
+
+def test_incremental_manifest_equals_a_full_read(warehouse: Warehouse, tmp_path: Path) -> None:
+    pages = sorted(SAMPLE.glob("*.txt"))
+    page = tmp_path / pages[0].name  # a document read from one place, twice
+    page.write_bytes(pages[0].read_bytes())
+    pipeline.store_files(warehouse, [page, pages[1]])
+    pipeline.publish_manifest(warehouse)
+    assert same(published(warehouse), full(warehouse)) and published(warehouse).height == 2
+
+    pipeline.store_files(warehouse, [pages[0]])  # the same bytes from elsewhere: a no-op
+    page.write_bytes(pages[0].read_bytes() + b"\nA later paragraph.\n")  # a newer version
+    pipeline.store_files(warehouse, [page, *pages[2:]])
+    read: list[int] = []
+    real = raw_zone.read_entries
+
+    def counting(wh, source, ids):  # noqa: ANN001, ANN202
+        ids = list(ids)
+        read.append(len(ids))
+        return real(wh, source, ids)
+
+    raw_zone.read_entries = counting
+    try:
+        pipeline.publish_manifest(warehouse)
+    finally:
+        raw_zone.read_entries = real
+    assert sum(read) == 1 + len(pages[2:])  # only the manifests not yet published were read
+    got = published(warehouse)
+    assert same(got, full(warehouse))
+    assert got.height == len(pages) + 1
+    first = raw_zone.entries(warehouse, "pp_text")[0]  # superseded by the changed version
+    superseded = got.filter(pl.col("raw_sha256") == first.raw_sha256)
+    assert superseded["is_current"].to_list() == [False]
+    assert got["is_current"].sum() == got["document_key"].n_unique() == len(pages)
+
+
+def test_a_stale_or_missing_table_is_rebuilt_from_every_manifest(warehouse: Warehouse) -> None:
+    pages = sorted(SAMPLE.glob("*.txt"))
+    pipeline.store_files(warehouse, pages)
+    pipeline.publish_manifest(warehouse)
+    shutil.rmtree(warehouse.table_dir(RAW_INPUTS.name))  # e.g. lost, or never published
+    pipeline.publish_manifest(warehouse)
+    assert same(published(warehouse), full(warehouse))
+    assert published(warehouse).height == len(pages)
