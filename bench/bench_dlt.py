@@ -340,7 +340,7 @@ def after_publish(wh, phase: Phases, out: dict) -> None:  # noqa: ANN001  (a War
     try:
         with phase("after publish: resolve_all (speaker_resolutions, search tables)"):
             resolve_all(wh)
-        with phase("after publish: refresh_views (hansard.duckdb, views, FTS index)"):
+        with phase("after publish: refresh_views (hansard.duckdb: views, macros, stopwords)"):
             refresh_views(wh)
         out["views_wall_s"] = phase.rows[-1]["wall_s"] + phase.rows[-2]["wall_s"]
         out["views_cpu_s"] = phase.rows[-1]["cpu_s"] + phase.rows[-2]["cpu_s"]
