@@ -151,8 +151,6 @@ def child_views(args: argparse.Namespace) -> None:
 
         setattr(views, name, timed)
 
-    if hasattr(views, "build_search_index"):  # the old whole-warehouse fts index
-        wrap("build_search_index", lambda con: "build_search_index (fts index)")
     wrap("_create", lambda con, wh, paths: f"create {len(paths)} views/macros")
     # a fresh build; a second build (forced, where refresh_views skips an unchanged warehouse);
     # then a plain call on the unchanged warehouse (the no-op path, where there is one)
