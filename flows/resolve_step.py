@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import members_fetch
-from flows.derived import SearchIndex, file_sha256, refresh_derived
+from flows.derived import Deriver, SearchIndex, file_sha256, refresh_derived
 from flows.publish import (
     FILE_NAME,
     Partition,
@@ -187,18 +186,6 @@ def resolution_rows(wh: Warehouse, twfy: list[dict] | None = None) -> list[dict]
     return rows
 
 
-def summarise(rows: list[dict], written: int = 0) -> ResolutionSummary:
-    counts: Counter[str] = Counter()
-    for r in rows:
-        if r["method"]:
-            counts[r["method"]] += 1
-        elif (r["reason"] or "").startswith("no speaker"):
-            counts["no speaker"] += 1
-        else:
-            counts["unresolved"] += 1
-    return ResolutionSummary(len(rows), dict(counts), written)
-
-
 def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
     """Counts by method over the whole published speaker_resolutions (two short columns)."""
     df = read_columns(wh, SPEAKER_RESOLUTIONS, ("method", "reason"))
@@ -226,7 +213,7 @@ def publish_twfy_people(wh: Warehouse, twfy: list[dict]) -> int:
     return len(plan.commit())
 
 
-def derivers(wh: Warehouse, twfy: list[dict]) -> list:
+def derivers(wh: Warehouse, twfy: list[dict]) -> list[Deriver]:
     """Every table derived from contributions, in the order they are refreshed."""
     return [SpeakerResolution(wh, twfy), SearchIndex()]
 
