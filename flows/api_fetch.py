@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from flows import raw_zone
 from flows.http import Fetched, FetchError, HttpClient
+from flows.pipeline import fetch_failed
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse, write_atomic
 from transforms.hansard_api import SOURCE
@@ -101,14 +102,7 @@ def _fetch_and_store(
 
 
 def _failure(url: str, reason: str) -> dict:
-    return {
-        "source": SOURCE,
-        "source_ref": url,
-        "reason": "fetch_failed",
-        "detail": f"{url}: {reason}",
-        "rejected_at": datetime.now(UTC),
-        "raw_sha256": None,
-    }
+    return fetch_failed(SOURCE, url, reason)
 
 
 def sitting_days(

@@ -83,6 +83,18 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict]]:
     return files, missing
 
 
+def fetch_failed(source: str, url: str, reason: str) -> dict:
+    """A reject row for a request that gave no usable response (no raw bytes)."""
+    return {
+        "source": source,
+        "source_ref": url,
+        "reason": "fetch_failed",
+        "detail": f"{url}: {reason}",
+        "rejected_at": datetime.now(UTC),
+        "raw_sha256": None,
+    }
+
+
 def unreadable(path: Path, why: str, source: str = SOURCE) -> dict:
     """A reject row for an input that could not be read at all (no raw bytes)."""
     ref = str(path.resolve())

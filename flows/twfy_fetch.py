@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -37,6 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import pipeline, raw_zone, runs
 from flows.api_fetch import request_key
 from flows.http import Fetched, FetchError, HttpClient, HttpSettings
+from flows.pipeline import fetch_failed
 from flows.text_flow import RunSummary, _run
 from flows.twfy_flow import publish_stored
 from flows.warehouse import Warehouse
@@ -94,14 +95,7 @@ def in_range(files: list[tuple[str, DayFile]], start: date, end: date) -> list[t
 
 
 def _failure(url: str, reason: str) -> dict:
-    return {
-        "source": SOURCE,
-        "source_ref": url,
-        "reason": "fetch_failed",
-        "detail": f"{url}: {reason}",
-        "rejected_at": datetime.now(UTC),
-        "raw_sha256": None,
-    }
+    return fetch_failed(SOURCE, url, reason)
 
 
 def _request(got: Fetched, scope: dict) -> dict:
