@@ -20,7 +20,7 @@ from flows import api_fetch, pipeline, runs
 from flows.api_fetch import ApiSettings, DayFetch
 from flows.http import HttpClient, HttpSettings
 from flows.lock import writer_lock
-from flows.publish import Plan, read_table, stage
+from flows.publish import read_table, stage, staging
 from flows.quality import GateRules, enforce
 from flows.resolve_step import resolve_speakers
 from flows.views import refresh_views
@@ -83,15 +83,11 @@ def publish_days(
     touch = [{"source": SOURCE, "house": h, "sitting_year": d.year} for h, d in days]
     frames = {t.name: frame(t, parsed.rows[t.name]) for t in (DEBATES, CONTRIBUTIONS, REJECTS)}
     stale = ours & pl.col("raw_sha256").is_in(dropped_raw)
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         for table in (DEBATES, CONTRIBUTIONS):
             stage(wh, table, frames[table.name], plan, drop=ours & day_rows, touch=touch)
         stage(wh, REJECTS, frames["rejects"], plan, drop=stale, touch=[{"source": SOURCE}])
         enforce(wh, plan, frames, rules)
-    except BaseException:
-        plan.abort()
-        raise
     written = len(plan.commit())
     pipeline.publish_manifest(wh)
     return written

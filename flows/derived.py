@@ -28,11 +28,11 @@ import polars as pl
 from flows.publish import (
     FILE_NAME,
     Partition,
-    Plan,
     existing_partitions,
     file_metadata,
     partition_dir,
     stage,
+    staging,
 )
 from flows.quality import GateRules, enforce
 from flows.warehouse import Warehouse
@@ -103,15 +103,11 @@ def _publish_part(
     part: Partition,
     signature: str | None,
 ) -> None:
-    plan = Plan.new(wh)
     meta = {SIGNATURE_KEY: signature} if signature else None
-    try:
+    with staging(wh) as plan:
         for table in tables:
             stage(wh, table, frames[table.name], plan, replace=[_spec(part)], metadata=meta)
         enforce(wh, plan, frames, GateRules(max_shrink=1.0))  # mirrors its gated input
-    except BaseException:
-        plan.abort()
-        raise
     plan.commit()
 
 

@@ -30,7 +30,7 @@ from flows.members_fetch import (
     Fetch,
     ParlparseFetch,
 )
-from flows.publish import Plan, stage
+from flows.publish import stage, staging
 from flows.quality import GateRules, enforce
 from flows.resolve_step import ResolutionSummary, read_columns, resolve_all, resolve_speakers
 from flows.views import refresh_views
@@ -113,14 +113,10 @@ def derive(wh: Warehouse) -> dict[str, pl.DataFrame]:
 def publish_members(wh: Warehouse, rules: GateRules) -> tuple[dict[str, int], int]:
     """Replace the members tables whole: staged, gated, swapped in together."""
     frames = derive(wh)
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         for table in MEMBERS_TABLES:
             stage(wh, table, frames[table.name], plan, replace=[{}])
         enforce(wh, plan, frames, rules)
-    except BaseException:
-        plan.abort()
-        raise
     return {k: v.height for k, v in frames.items()}, len(plan.commit())
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from flows import raw_zone
 from flows.progress import progress
-from flows.publish import Partition, Plan, publish, read_partition, read_table, stage
+from flows.publish import Partition, publish, read_partition, read_table, stage, staging
 from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
@@ -155,14 +155,10 @@ def publish_parsed(
     """Publish every parsed table together: all are staged, the quality gate checks them,
     then all are swapped in. Partitions matching `replace` are rewritten from `parsed`."""
     frames = {t.name: frame(t, parsed.rows[t.name]) for t in PARSED_TABLES}
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         for table in PARSED_TABLES:
             stage(wh, table, frames[table.name], plan, replace=replace)
         enforce(wh, plan, frames, rules or GateRules())
-    except BaseException:
-        plan.abort()
-        raise
     return [(item.table, item.part) for item in plan.commit()]
 
 

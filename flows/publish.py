@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,18 @@ class Plan:
         shutil.rmtree(self.run, ignore_errors=True)
 
 
+@contextmanager
+def staging(wh: Warehouse) -> Iterator[Plan]:
+    """A new Plan for the block to stage into (and check); if anything in the block raises, the
+    plan is aborted and nothing is published. Commit it after the block."""
+    plan = Plan.new(wh)
+    try:
+        yield plan
+    except BaseException:
+        plan.abort()
+        raise
+
+
 def _swap(item: Staged, trash: Path) -> None:
     """Replace one partition directory (or the single file of an unpartitioned table)."""
     target = item.target
@@ -260,10 +273,6 @@ def publish(
     specs reach (a re-fetched day replaces that day's rows). A partition whose rows come out
     unchanged is left as it is.
     """
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         stage(wh, table, new, plan, replace=replace, drop=drop, touch=touch)
-    except BaseException:
-        plan.abort()
-        raise
     return [item.part for item in plan.commit()]

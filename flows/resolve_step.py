@@ -26,11 +26,11 @@ from flows.derived import Deriver, SearchIndex, file_sha256, refresh_derived
 from flows.publish import (
     FILE_NAME,
     Partition,
-    Plan,
     existing_partitions,
     partition_dir,
     read_table,
     stage,
+    staging,
 )
 from flows.quality import GateRules, enforce
 from flows.warehouse import Warehouse
@@ -203,13 +203,9 @@ def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
 def publish_twfy_people(wh: Warehouse, twfy: list[dict]) -> int:
     """Replace twfy_people with rows derived from the newest stored members files."""
     frames = {TWFY_PEOPLE.name: frame(TWFY_PEOPLE, twfy)}
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         stage(wh, TWFY_PEOPLE, frames[TWFY_PEOPLE.name], plan, replace=[{}])
         enforce(wh, plan, frames, GateRules(max_shrink=1.0))
-    except BaseException:
-        plan.abort()
-        raise
     return len(plan.commit())
 
 

@@ -24,7 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows import pipeline, raw_zone, runs
-from flows.publish import Plan, stage
+from flows.publish import stage, staging
 from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.text_flow import RunSummary, _count, _run
@@ -78,15 +78,11 @@ def publish_days(
     staged, checked by the quality gate, then swapped in together."""
     frames = {t.name: frame(t, parsed.rows[t.name]) for t in pipeline.PARSED_TABLES}
     drop = (pl.col("source") == SOURCE) & pl.col("raw_sha256").is_in(stale) if stale else None
-    plan = Plan.new(wh)
-    try:
+    with staging(wh) as plan:
         for table in pipeline.PARSED_TABLES:
             specs = [_restrict(spec, table.partition_by) for spec in touch]
             stage(wh, table, frames[table.name], plan, replace=replace, drop=drop, touch=specs)
         enforce(wh, plan, frames, GateRules())
-    except BaseException:
-        plan.abort()
-        raise
     written = len(plan.commit())
     pipeline.publish_manifest(wh)
     return written
