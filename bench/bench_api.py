@@ -48,7 +48,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import header, peak_rss_mb, print_profile  # noqa: E402
+from bench_text import header, peak_rss_mb, print_profile, profiled  # noqa: E402
 
 from flows import PREFECT_DEFAULTS  # noqa: E402
 
@@ -265,36 +265,6 @@ def server_stats(log: list[dict]) -> dict:
     }
 
 
-def profiled(fn, path: Path):  # noqa: ANN001, ANN201
-    """Run fn under cProfile, one profiler per thread started meanwhile, merged (as in
-    bench_text.profile_flow)."""
-    import cProfile
-    import pstats
-
-    thread_profiles: list[cProfile.Profile] = []
-
-    def start_in_thread(frame, event, arg):  # noqa: ANN001, ANN202, ARG001
-        sys.setprofile(None)
-        tp = cProfile.Profile()
-        thread_profiles.append(tp)
-        tp.enable()
-
-    prof = cProfile.Profile()
-    threading.setprofile(start_in_thread)
-    prof.enable()
-    try:
-        value = fn()
-    finally:
-        prof.disable()
-        threading.setprofile(None)
-    stats = pstats.Stats(prof)
-    for tp in thread_profiles:
-        with contextlib.suppress(TypeError, ValueError):
-            stats.add(tp)
-    stats.dump_stats(str(path))
-    return value
-
-
 # --------------------------------------------------------------------------- child: runs
 
 
@@ -325,7 +295,7 @@ def one_run(ingest_api, run: dict, url: str, work: Path, probe: Probe) -> dict: 
     t0 = time.perf_counter()
     summary, error = None, None
     try:
-        summary = profiled(call, work / "api-lat0.pstats") if run.get("profile") else call()
+        summary = profiled(call, work / "api-lat0.pstats")[0] if run.get("profile") else call()
     except Exception as e:  # a failed flow is a result too: record it and go on
         tb = traceback.format_exception(e)
         error = {"error": f"{type(e).__name__}: {e}", "traceback_tail": "".join(tb[-4:])}

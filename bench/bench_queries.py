@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from bench_text import (  # noqa: E402
+    StepTimer,
     dir_bytes,
     ensure_corpus,
     header,
@@ -96,13 +97,8 @@ def child_ingest(args: argparse.Namespace) -> None:
 
     wh = Warehouse.at(args.wh)
     files = [Path(f) for f in json.loads(Path(args.files).read_text())]
-    steps: list[dict] = [{"step": "imports", "s": 0.0, "rss_mb": peak_rss_mb()}]
-
-    def timed(name: str, fn, *a, **kw):  # noqa: ANN001, ANN202
-        t0 = time.perf_counter()
-        value = fn(*a, **kw)
-        steps.append({"step": name, "s": time.perf_counter() - t0, "rss_mb": peak_rss_mb()})
-        return value
+    timed = StepTimer()
+    steps = timed.steps
 
     stored = timed("store_files", pipeline.store_files, wh, files)
     parsed = timed("parse_entries", pipeline.parse_entries, wh, stored.new)

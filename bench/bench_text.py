@@ -218,10 +218,11 @@ def timed_flow(ingest_text, data: str, wh: Path, timeline: list):  # noqa: ANN00
     return summary, wall, steps
 
 
-def profile_flow(ingest_text, data: str, wh: Path, path: Path) -> dict:  # noqa: ANN001
-    """cProfile one ingest_text run. cProfile sees one thread and the flow maps parse tasks onto
-    a thread pool, so every thread started during the run gets its own profiler, merged after
-    (their times add up: cumulative figures can exceed the wall time)."""
+def profiled(fn: Callable[[], Any], path: Path) -> tuple[Any, int]:
+    """Run fn under cProfile and dump the stats to `path`; returns (fn's value, threads seen).
+    cProfile sees one thread, and flows map tasks onto thread pools, so every thread started
+    meanwhile gets its own profiler, merged after (their times add up: cumulative figures can
+    exceed the wall time)."""
     import cProfile
     import pstats
     import threading
@@ -236,14 +237,12 @@ def profile_flow(ingest_text, data: str, wh: Path, path: Path) -> dict:  # noqa:
 
     prof = cProfile.Profile()
     threading.setprofile(start_in_thread)
-    t0 = time.perf_counter()
     prof.enable()
     try:
-        ingest_text([data], str(wh))
+        value = fn()
     finally:
         prof.disable()
         threading.setprofile(None)
-    wall = time.perf_counter() - t0
     stats = pstats.Stats(prof)
     for tp in thread_profiles:
         try:
@@ -251,7 +250,27 @@ def profile_flow(ingest_text, data: str, wh: Path, path: Path) -> dict:  # noqa:
         except (TypeError, ValueError):  # a profiler that saw no calls
             pass
     stats.dump_stats(str(path))
-    return {"profiled_ingest_s": wall, "profiled_threads": len(thread_profiles)}
+    return value, len(thread_profiles)
+
+
+def profile_flow(ingest_text, data: str, wh: Path, path: Path) -> dict:  # noqa: ANN001
+    """cProfile one ingest_text run (see `profiled`)."""
+    t0 = time.perf_counter()
+    _, threads = profiled(lambda: ingest_text([data], str(wh)), path)
+    return {"profiled_ingest_s": time.perf_counter() - t0, "profiled_threads": threads}
+
+
+class StepTimer:
+    """Times named steps, recording the process's peak RSS after each (`steps`)."""
+
+    def __init__(self) -> None:
+        self.steps: list[dict] = [{"step": "imports", "s": 0.0, "rss_mb": peak_rss_mb()}]
+
+    def __call__(self, name: str, fn: Callable[..., Any], *a: Any, **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        value = fn(*a, **kw)
+        self.steps.append({"step": name, "s": time.perf_counter() - t0, "rss_mb": peak_rss_mb()})
+        return value
 
 
 def instrument() -> list[tuple[str, str, float, float]]:
@@ -353,13 +372,8 @@ def child_steps(args: argparse.Namespace) -> None:
 
     wh = Warehouse.at(Path(args.work) / "warehouse-steps")
     shutil.rmtree(wh.root, ignore_errors=True)
-    steps: list[dict] = [{"step": "imports", "s": 0.0, "rss_mb": peak_rss_mb()}]
-
-    def timed(name: str, fn, *a, **kw):  # noqa: ANN001, ANN202
-        t0 = time.perf_counter()
-        value = fn(*a, **kw)
-        steps.append({"step": name, "s": time.perf_counter() - t0, "rss_mb": peak_rss_mb()})
-        return value
+    timed = StepTimer()
+    steps = timed.steps
 
     # The same sequence as flows.text_flow.ingest_text's body for a fresh warehouse.
     files, _missing = timed("discover", pipeline.discover, [args.data])
