@@ -3,7 +3,7 @@
     cd /work/main && uv run python bench/bench_api.py [--profile] [--json FILE]
     cd /work/main && uv run python bench/bench_api.py --quick      # smoke run, < 30 s
 
-The replay server (flows.replay_server.ReplayServer over corpus_routes: the real recorded
+The replay server (tests.support.replay_server.ReplayServer over corpus_routes: the real recorded
 Commons items, 148 sitting days 2024-07-17..2026-07-16) runs in this process with a fixed
 per-response latency (default 100 ms); the flow flows.api_flow.ingest_api runs in a child
 process (its own peak RSS; the server's CPU is not charged to it), after a warm-up flow that
@@ -528,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(args)
         return 0
-    from flows.replay_server import ReplayServer, corpus_routes
+    from tests.support.replay_server import ReplayServer, corpus_routes
 
     t_all = time.perf_counter()
     runner = "uv run python" if "UV" in os.environ else sys.executable  # as invoked

@@ -5,16 +5,16 @@ own parse + normalise + publish, and a plain dlt pipeline into DuckDB and into P
     cd /work/main && uv run --extra bench python bench/bench_dlt.py --contributions 100000 \\
         [--json FILE] [--keep] [--input FOLDER] [--repeat N]
 
-Input: a folder of recorded API responses in the replay server's fixture layout
-(`routes.json` + body files, flows.replay_fixtures.fixture_routes): per-day contribution search
-pages (`/search/contributions/{Spoken,Written}.json`, `SearchContributionsQueryResult`
-envelopes) and `/debates/debate/{ExtId}.json` bodies; calendar routes are ignored. With
---input, that folder is used as it is. Otherwise one is made in the work folder: by
-bench/generate_api.py (`--contributions N`) when it exists, else from the real recorded extracts
-under $HANSARD_CORPUS/hansard-api/extracts/ (read in place; 306 search items, 202 Overviews),
-repeated with new ids (ContributionExtId, debate ExtIds, ItemId, DebateSectionOrder shifted) until
-there are at least N contributions: the copies of a day go on that day's pages, so a day has
-several 100-item pages, and every copy of a debate gets its own Overview body.
+Input: a folder of recorded API responses in the replay server's fixture layout (`routes.json` +
+body files, tests.support.replay_fixtures.fixture_routes): per-day contribution search pages
+(`/search/contributions/{Spoken,Written}.json`, `SearchContributionsQueryResult` envelopes) and
+`/debates/debate/{ExtId}.json` bodies; calendar routes are ignored. With --input, that folder is
+used as it is. Otherwise one is made in the work folder: by bench/generate_api.py (`--contributions
+N`) when it exists, else from the real recorded extracts under
+$HANSARD_CORPUS/hansard-api/extracts/ (read in place; 306 search items, 202 Overviews), repeated
+with new ids (ContributionExtId, debate ExtIds, ItemId, DebateSectionOrder shifted) until there are
+at least N contributions: the copies of a day go on that day's pages, so a day has several 100-item
+pages, and every copy of a debate gets its own Overview body.
 
 Each side runs in its own child process (so its peak RSS is its own) on the same files:
   ours         the steps `hansard ingest api` runs after its HTTP fetch, called as plain
@@ -119,7 +119,7 @@ def route_entries(folder: Path) -> Iterator[dict]:
 def api_files(folder: Path) -> list[ApiFile]:
     """The search pages and debate bodies recorded in the folder's routes (status 200 only),
     in the routes' order; calendars are left out."""
-    from flows.replay_fixtures import json_body
+    from tests.support.replay_fixtures import json_body
 
     out = []
     for entry in route_entries(folder):
@@ -183,7 +183,7 @@ def _copy_overview(overview: dict, copy: int, known: set[str]) -> dict:
 def corpus_folder(corpus: Path, out: Path, contributions: int) -> dict:
     """Write a fixture folder (routes.json + bodies) from the real extracts, read in place,
     repeated with new ids until it holds at least `contributions` search items."""
-    from flows.replay_fixtures import (
+    from tests.support.replay_fixtures import (
         corpus_days,
         corpus_overviews,
         day_pages,
@@ -286,7 +286,7 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
     from flows.api_flow import publish_days
     from flows.quality import GateRules
     from flows.warehouse import Warehouse
-    from transforms.hansard_api import SOURCE
+    from transforms.hansard_api.parse import SOURCE
 
     out: dict = {"import_s": time.perf_counter() - t0, "rss_after_import_mb": peak_rss_mb()}
     wh = Warehouse.at(work / "ours-warehouse")

@@ -23,9 +23,9 @@ from flows.members_fetch import (  # noqa: E402
     history_query,
     search_query,
 )
-from flows.replay_server import ReplayServer, Routes  # noqa: E402
 from flows.warehouse import Warehouse  # noqa: E402
-from tests.members_support import WINDOW, refresh  # noqa: E402
+from tests.support.members_support import WINDOW, refresh  # noqa: E402
+from tests.support.replay_server import ReplayServer, Routes  # noqa: E402
 from tests.test_members_incremental import INDEPENDENT  # noqa: E402
 
 

@@ -6,11 +6,11 @@
 For each format a corpus of about --mb MB is generated (deterministic from --seed; a --work
 folder generated earlier with the same size and seed is reused):
 
-  * text      transcript pages, bench/generate_text.py -> transforms.pp_text.parse_page
-  * twfy_xml  ParlParse XML days, bench/generate_twfy.py -> transforms.twfy_xml.parse_file
+  * text      transcript pages, bench/generate_text.py -> transforms.pp_text.parse.parse_page
+  * twfy_xml  ParlParse XML days, bench/generate_twfy.py -> transforms.twfy_xml.parse.parse_file
   * api_json  Hansard API bodies, bench/generate_api.py: every search page and debate body the
               pipeline fetches (not calendars; not container bodies, which it never asks for)
-              -> transforms.hansard_api.parse_search_page / parse_debate, then combine_debates
+              -> transforms.hansard_api.parse.parse_search_page / parse_debate, then combine_debates
 
 These are the pure functions flows/pipeline.py calls. Files are read (and hashed) before the
 clock starts, so the figures are parse and normalise alone: `parse` is bytes -> row dicts
@@ -101,20 +101,20 @@ def api_inputs(data: Path) -> Iterator[Input]:
 
 
 def text_parser() -> Callable[[Input], Any]:
-    from transforms.pp_text import PageInput, parse_page
+    from transforms.pp_text.parse import PageInput, parse_page
 
     return lambda i: parse_page(PageInput(i[1], i[0], i[2], RECEIVED))
 
 
 def twfy_parser() -> Callable[[Input], Any]:
-    from transforms.twfy_rows import TwfyInput
-    from transforms.twfy_xml import parse_file
+    from transforms.twfy_xml.parse import parse_file
+    from transforms.twfy_xml.rows import TwfyInput
 
     return lambda i: parse_file(TwfyInput(i[1], i[0], i[2], RECEIVED))
 
 
 def api_parser() -> Callable[[Input], Any]:
-    from transforms.hansard_api import ApiInput, parse_debate, parse_search_page
+    from transforms.hansard_api.parse import ApiInput, parse_debate, parse_search_page
 
     def parse(i: Input) -> Any:  # noqa: ANN401
         inp = ApiInput(i[1], i[0], i[2], RECEIVED)
@@ -142,7 +142,7 @@ SETUP = {
 
 
 def measure(fmt: str, data: Path) -> dict[str, Any]:
-    from transforms.hansard_api import combine_debates
+    from transforms.hansard_api.parse import combine_debates
     from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, frame
 
     inputs, make_parser = SETUP[fmt]

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flows import PREFECT_DEFAULTS  # noqa: E402
-from flows.replay_server import ReplayServer, corpus_routes  # noqa: E402
+from tests.support.replay_server import ReplayServer, corpus_routes  # noqa: E402
 
 BIN = Path(sys.executable).parent
 START, END = "2024-07-01", "2024-07-31"

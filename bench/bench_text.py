@@ -4,7 +4,7 @@
     cd /work/main && uv run python bench/bench_text.py --mb 1          # smoke (CI), < 1 min
 
 Measures, on a corpus made by bench/generate_text.py (deterministic from --seed):
-  (a) pure parse: transforms.pp_text.parse_page over every file, in this process, one core;
+  (a) pure parse: transforms.pp_text.parse.parse_page over every file, in this process, one core;
   (b) end to end: the Prefect flow flows.text_flow.ingest_text into a fresh warehouse (raw zone,
       parse, Parquet publish, manifest, DuckDB views), in a child process so that its peak RSS
       (getrusage ru_maxrss) is its own; the Prefect temporary server is started by a warm-up
@@ -99,8 +99,8 @@ def bench_parse(data: Path, profile: Path | None = None) -> dict:
 
     import pyarrow as pa
 
-    from transforms.decode import decode_text
-    from transforms.pp_text import PageInput, parse_page
+    from transforms.common.decode import decode_text
+    from transforms.pp_text.parse import PageInput, parse_page
 
     received = datetime(2025, 11, 28, tzinfo=UTC)
     parse_s = 0.0
@@ -368,7 +368,7 @@ def child_steps(args: argparse.Namespace) -> None:
     from flows import pipeline, raw_zone
     from flows.views import refresh_views
     from flows.warehouse import Warehouse
-    from transforms.pp_text import SOURCE
+    from transforms.pp_text.parse import SOURCE
 
     wh = Warehouse.at(Path(args.work) / "warehouse-steps")
     shutil.rmtree(wh.root, ignore_errors=True)

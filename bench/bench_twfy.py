@@ -5,7 +5,7 @@
 
 Corpus: bench/generate_twfy.py (our own text, deterministic from --seed), `debates<date>a.xml`
 files in the modern format. Measures
-  (a) the pure parser: transforms.twfy_xml.parse_file over every file, one core, in this
+  (a) the pure parser: transforms.twfy_xml.parse.parse_file over every file, one core, in this
       process (with lxml's load alone timed separately, and a cProfile of a sample of files);
   (b) end to end: the Prefect flow flows.twfy_flow.ingest_twfy into a fresh warehouse (raw
       zone, parse, derive, staged publish + quality gate, manifest, speaker resolution, DuckDB
@@ -60,9 +60,9 @@ def ensure_corpus(data: Path, mb: float, seed: int) -> tuple[dict, float | None]
 
 
 def bench_parse(data: Path, profile_files: int = 5) -> dict:
-    from transforms.twfy_load import load_xml
-    from transforms.twfy_rows import TwfyInput
-    from transforms.twfy_xml import parse_file
+    from transforms.common.xml_load import load_xml
+    from transforms.twfy_xml.parse import parse_file
+    from transforms.twfy_xml.rows import TwfyInput
 
     received = datetime(2031, 1, 1, tzinfo=UTC)
     files = input_files(data)

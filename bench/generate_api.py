@@ -1,6 +1,6 @@
 """Generate Hansard API recordings for benchmarks: calendar months, per-day contribution search
 pages (Spoken and Written, 100 per page) and `/debates/debate/{ExtId}.json` bodies, in the real
-JSON shapes, as a folder `flows.replay_server` serves as it is.
+JSON shapes, as a folder `tests.support.replay_server` serves as it is.
 
 Every name, id and sentence is invented here (vocabulary and sentence templates imported from
 bench/generate_text.py); nothing is copied from the recorded corpus, which was only measured.
@@ -9,7 +9,7 @@ so memory stays flat from one day to 7.6 million contributions.
 
     uv run python bench/generate_api.py OUT --contributions 1000000 --seed 1
     uv run python bench/generate_api.py OUT --days 5            # 5 sitting dates, both houses
-    uv run python -m flows.replay_server --fixtures OUT          # then:
+    uv run python -m tests.support.replay_server --fixtures OUT          # then:
     uv run hansard ingest api --from FIRST_DAY --to LAST_DAY --base-url URL --rps 1000
 
 Layout of OUT (paths in routes.jsonl are relative to OUT):
@@ -84,7 +84,8 @@ Figures measured from the real corpus (shared/corpus; used only to set these par
     Commons days, 10% of Fridays (an assumption: no Lords API recording exists).
   * not measured (no real recording): Written type share, Grand Committee, Lords tags (the
     peers' `NewDebate`), `DebateTypeId` 3 for written statements, debate `Items` beyond the
-    search items, `Navigator` rows; these follow hansard-api.md and tests/fixtures/hansard_api.
+    search items, `Navigator` rows; these follow hansard-api.md and
+    tests/support/fixtures/hansard_api.
 
 Generated aggregates (contributions per section, speakers per section, words, markup shares) are
 written to GENERATED.json so that they can be compared with the figures above.
@@ -121,7 +122,7 @@ from generate_text import (  # noqa: E402
     Person,
 )
 
-from flows.replay_fixtures import (  # noqa: E402
+from tests.support.replay_fixtures import (  # noqa: E402
     PAGE_SIZE,
     calendar_item,
     calendar_query,
@@ -133,7 +134,7 @@ from flows.replay_fixtures import (  # noqa: E402
 )
 
 MB = 1_000_000
-START = date(2031, 1, 6)  # invented dates, as in tests/fixtures/hansard_api
+START = date(2031, 1, 6)  # invented dates, as in tests/support/fixtures/hansard_api
 WORDS_MEDIAN, WORDS_SIGMA, WORDS_MIN, WORDS_MAX = 100, 1.2, 3, 3000
 WORDS_PER_COLUMN = 294
 SINGLE_PARAGRAPH_UNDER = 160

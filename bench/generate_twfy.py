@@ -9,7 +9,7 @@ most Commons days (`daylord<date>a.xml`: `lords` gids, `<lordlist vote="content|
 of `<lord person_id vote [teller]>`, `<divisioncount content not-content/>`). Every file is
 `<publicwhip scraperversion="a" latest="yes">`, UTF-8; speeches carry `person_id`,
 `speakername`, a Hansard `type`, `colnum`, `time`, `url=""` and `<p pid>` paragraphs. Only
-markup that transforms/twfy_xml.py accepts is written, so `hansard ingest twfy` over the
+markup that transforms/twfy_xml/parse.py accepts is written, so `hansard ingest twfy` over the
 folder ingests every file with no rejects.
 
 Size: exactly `--contributions N` speeches (every `<speech>` is one published contribution),

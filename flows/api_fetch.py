@@ -27,7 +27,7 @@ from flows.http import Fetched, FetchError, HttpClient
 from flows.pipeline import fetch_failed
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse, write_atomic
-from transforms.hansard_api import SOURCE
+from transforms.hansard_api.parse import SOURCE
 
 DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"
 HOUSES = ("Commons", "Lords")

@@ -25,7 +25,7 @@ from flows.quality import GateRules, enforce
 from flows.resolve_step import resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
-from transforms.hansard_api import SOURCE
+from transforms.hansard_api.parse import SOURCE
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, frame
 
 

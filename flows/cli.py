@@ -286,7 +286,7 @@ def dictionary(
     output: Annotated[Path, typer.Option(help="Where to write it.")] = DICTIONARY,
 ) -> None:
     """Regenerate the data dictionary, and write this schema version's frozen contract."""
-    from transforms.dictionary import render
+    from transforms.present.dictionary import render
     from transforms.schema import SCHEMA_VERSION, contract
 
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,11 @@ from flows import raw_zone
 from flows.http import Fetched, FetchError, HttpClient
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse, write_atomic
-from transforms.members import (
+from transforms.common.parlparse_members import parse_all_members
+from transforms.common.parlparse_people import People, merge_people, parse_people_xml, people_rows
+from transforms.common.parlparse_people_json import parse_people_json
+from transforms.common.xml_load import LoadError
+from transforms.members.api import (
     SOURCE,
     Response,
     history_ids,
@@ -52,10 +56,6 @@ from transforms.members import (
     parse_search_page,
     search_fingerprints,
 )
-from transforms.parlparse_people import parse_people_json
-from transforms.twfy_load import LoadError
-from transforms.twfy_members import parse_all_members
-from transforms.twfy_people import People, merge_people, parse_people_xml, people_rows
 
 DEFAULT_BASE_URL = "https://members-api.parliament.uk"
 SEARCH_PATH = "/api/Members/Search"
@@ -242,7 +242,7 @@ def last_full_refresh(wh: Warehouse) -> datetime | None:
 
 
 def stored_responses(wh: Warehouse) -> tuple[list[Response], list[Response]]:
-    """(Search pages, History responses) of every complete refresh, for transforms.members."""
+    """(Search pages, History responses) of every complete refresh, for transforms.members.api."""
     searches, histories = [], []
     for e, seen in _seen_entries(wh):
         resp = Response(raw_zone.read_bytes(wh, e), e.raw_sha256, e.ingested_at, seen)
@@ -358,7 +358,7 @@ def newest_twfy_members(wh: Warehouse) -> dict[str, RawEntry]:
 
 def _people(wh: Warehouse, newest: dict[str, RawEntry]) -> People | None:
     """people.json and people.xml, merged when both are stored (people.json wins for every id
-    it lists: `transforms.twfy_people.merge_people`)."""
+    it lists: `transforms.common.parlparse_people.merge_people`)."""
     found = []
     for name in ("people.json", "people.xml"):
         entry = newest.get(name)

@@ -3,9 +3,10 @@ then re-resolve every contribution's speaker.
 
 fetch (optionally the parlparse members files; Search pages per House; History batches for
 new and changed members only, or all of them in a full refresh; one polite client) → raw zone +
-refresh snapshot → members, member_parties, member_houses, member_names (transforms/members.py)
-and twfy_people (transforms/twfy_people.py, transforms/parlparse_people.py) → one Plan, quality
-gate, swap → speaker_resolutions (flows/resolve_step.py) → views.
+refresh snapshot → members, member_parties, member_houses, member_names (transforms/members/api.py)
+and twfy_people (transforms/common/parlparse_people.py,
+transforms/common/parlparse_people_json.py) → one Plan, quality gate, swap →
+speaker_resolutions (flows/resolve_step.py) → views.
 
 `rebuild_members(wh)` derives the same tables from the raw zone alone (offline).
 """
@@ -35,7 +36,7 @@ from flows.quality import GateRules, enforce
 from flows.resolve_step import ResolutionSummary, read_columns, resolve_all, resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
-from transforms.members import SOURCE, HistoryPlan, build_tables, plan_histories
+from transforms.members.api import SOURCE, HistoryPlan, build_tables, plan_histories
 from transforms.schema import (
     CONTRIBUTIONS,
     MEMBER_HOUSES,

@@ -19,8 +19,10 @@ from flows.publish import Partition, publish, read_partition, read_table, stage,
 from flows.quality import GateRules, enforce
 from flows.raw_zone import RawEntry
 from flows.warehouse import Warehouse
-from transforms import hansard_api, twfy_versions, twfy_xml
-from transforms.pp_text import SOURCE, PageInput, parse_page
+from transforms.common.parlparse_members import Members, parse_members_file
+from transforms.common.xml_load import LoadError
+from transforms.hansard_api import parse as hansard_api
+from transforms.pp_text.parse import SOURCE, PageInput, parse_page
 from transforms.schema import (
     CONTRIBUTIONS,
     DEBATES,
@@ -32,10 +34,10 @@ from transforms.schema import (
     SOURCES,
     frame,
 )
-from transforms.twfy_files import is_members_file
-from transforms.twfy_load import LoadError
-from transforms.twfy_members import Members, parse_members_file
-from transforms.twfy_rows import TwfyInput, make_reject
+from transforms.twfy_xml import parse as twfy_xml
+from transforms.twfy_xml import versions as twfy_versions
+from transforms.twfy_xml.files import is_members_file
+from transforms.twfy_xml.rows import TwfyInput, make_reject
 
 PARSED_TABLES = (DEBATES, CONTRIBUTIONS, REJECTS, DIVISIONS, DIVISION_VOTES, ID_REDIRECTS)
 
@@ -260,7 +262,7 @@ def twfy_members(wh: Warehouse, entries: Sequence[RawEntry]) -> tuple[Members, l
 def parse_twfy_entries(wh: Warehouse, entries: Sequence[RawEntry]) -> Parsed:
     """Parse stored TheyWorkForYou XML: member ids resolved with the members files among
     `entries`, and each day derived from all its stored versions (the latest published,
-    redirects from every version; transforms.twfy_versions). Give every version of a day."""
+    redirects from every version; transforms.twfy_xml.versions). Give every version of a day."""
     members, rejects = twfy_members(wh, entries)
     days = [e for e in entries if not is_members_file(e.original_path)]
     results = [

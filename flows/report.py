@@ -1,7 +1,7 @@
 """`hansard report`: query the warehouse's views read-only and write one static HTML page.
 
 Only the base views (debates, contributions, rejects, raw_inputs, ingest_runs) are read, over
-one read-only DuckDB connection; transforms/report_html.py turns the numbers into the page,
+one read-only DuckDB connection; transforms/present/report_html.py turns the numbers into the page,
 which is written atomically (readers see the old report or the new one, never a part).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 
 from flows.warehouse import Warehouse, write_atomic
-from transforms.report_html import render
+from transforms.present.report_html import render
 
 TOP_SPEAKERS = 15
 LATEST_REJECTS = 10

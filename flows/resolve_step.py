@@ -34,6 +34,7 @@ from flows.publish import (
 )
 from flows.quality import GateRules, enforce
 from flows.warehouse import Warehouse
+from transforms.common.parlparse_people import person_member_ids
 from transforms.resolve import Directory, build_directory, resolve
 from transforms.schema import (
     CONTRIBUTIONS,
@@ -46,7 +47,6 @@ from transforms.schema import (
     empty,
     frame,
 )
-from transforms.twfy_people import person_member_ids
 
 RESOLVER_VERSION = "1"  # bump when transforms/resolve.py changes what it outputs
 

@@ -20,8 +20,8 @@ from flows.raw_zone import RawEntry
 from flows.resolve_step import resolve_speakers
 from flows.views import refresh_views
 from flows.warehouse import Warehouse
-from transforms.pp_text import SOURCE
-from transforms.twfy_files import SOURCE as TWFY_SOURCE
+from transforms.pp_text.parse import SOURCE
+from transforms.twfy_xml.files import SOURCE as TWFY_SOURCE
 
 PARSE_BATCH = 500  # raw inputs per parse task
 

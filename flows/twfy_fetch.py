@@ -41,7 +41,7 @@ from flows.pipeline import fetch_failed
 from flows.text_flow import RunSummary, _run
 from flows.twfy_flow import publish_stored
 from flows.warehouse import Warehouse
-from transforms.twfy_files import SOURCE, DayFile, day_file
+from transforms.twfy_xml.files import SOURCE, DayFile, day_file
 
 DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"
 LISTING_SOURCE = "twfy_listing"

@@ -3,7 +3,7 @@
 discover (day files and members files) → raw zone (source `twfy_xml`) → parse every stored
 version of each day that received a new file → publish → views.
 
-A day is derived from all its stored versions (transforms.twfy_versions): only the latest
+A day is derived from all its stored versions (transforms.twfy_xml.versions): only the latest
 version's rows are published and every version's redirects kept, so the files may arrive in
 any order. Publishing replaces the touched days atomically: their previously published rows
 (every row carrying the raw sha256 of one of the day's stored files) are dropped and the
@@ -30,7 +30,7 @@ from flows.raw_zone import RawEntry
 from flows.text_flow import RunSummary, _count, _run
 from flows.warehouse import Warehouse
 from transforms.schema import frame
-from transforms.twfy_files import SOURCE, DayFile, day_file, is_known_file, is_members_file
+from transforms.twfy_xml.files import SOURCE, DayFile, day_file, is_known_file, is_members_file
 
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict], int]:

@@ -34,7 +34,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from transforms.speaker import is_office
+from transforms.common.speaker import is_office
 
 METHODS = (
     "source",

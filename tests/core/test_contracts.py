@@ -1,0 +1,210 @@
+"""Contracts that keep code, SQL and docs in step: schema ↔ views ↔ dictionary ↔ README,
+transforms purity, the writer lock, and the CLI."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.lock import WarehouseBusy, writer_lock
+from flows.views import SQL_DIR, render, view_files
+from flows.warehouse import Warehouse
+from tests.conftest import ROOT, SAMPLE
+from transforms.present.dictionary import render as render_dictionary
+from transforms.schema import TABLES, duckdb_type
+
+BANNED_IN_TRANSFORMS = {"prefect", "httpx", "duckdb", "requests", "flows"}
+
+
+def test_data_dictionary_is_generated_from_the_schema() -> None:
+    on_disk = (ROOT / "docs" / "data-dictionary.md").read_text()
+    assert on_disk == render_dictionary(), "run `hansard dictionary` to regenerate docs/"
+
+
+@pytest.mark.parametrize("path", view_files(), ids=lambda p: p.name)
+def test_each_view_selects_its_table_columns_in_schema_order(
+    path: Path, warehouse: Warehouse
+) -> None:
+    sql = path.read_text()
+    assert sql.startswith("-- "), "every view file starts with a header comment"
+    con = duckdb.connect()
+    con.execute(render(sql, warehouse))  # no data yet: the empty typed relation
+    columns = [r[0] for r in con.execute(f"describe {path.stem}").fetchall()]
+    assert columns == TABLES[path.stem].column_names
+    types = [r[1] for r in con.execute(f"describe {path.stem}").fetchall()]
+    assert types == [duckdb_type(c.dtype) for c in TABLES[path.stem].columns]
+
+
+def test_every_table_has_a_view_and_every_view_is_documented() -> None:
+    assert {p.stem for p in view_files()} == set(TABLES)
+    readme = (ROOT / "README.md").read_text()
+    for path in view_files():
+        assert re.search(rf"^\| `{path.stem}` \|", readme, re.M), f"README lacks {path.stem}"
+
+
+def test_transforms_are_pure() -> None:
+    for path in (ROOT / "transforms").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
+                for name in names:
+                    assert name.split(".")[0] not in BANNED_IN_TRANSFORMS, (path.name, name)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+                fn = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                assert fn not in {
+                    "open",
+                    "write_parquet",
+                    "write_text",
+                    "write_bytes",
+                    "sink_parquet",
+                }, (path.name, fn)
+
+
+def test_second_writer_is_refused_and_stale_lock_recovered(tmp_path: Path) -> None:
+    lock = tmp_path / ".lock"
+    with writer_lock(lock, "first"):
+        with pytest.raises(WarehouseBusy, match="locked by first"):
+            with writer_lock(lock, "second"):
+                pass
+    assert not lock.exists()
+    # a lock left behind by a process that has exited is taken over
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    lock.write_text(
+        json.dumps(
+            {
+                "pid": proc.pid,
+                "host": socket.gethostname(),
+                "what": "crashed run",
+                "since": "2026-01-01T00:00:00",
+            }
+        )
+    )
+    with writer_lock(lock, "recovering"):
+        assert json.loads(lock.read_text())["what"] == "recovering"
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_cli_ingest_sql_formats_and_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    wh = str(tmp_path / "wh")
+    result = runner.invoke(app, ["ingest", "text", str(SAMPLE), "--warehouse", wh])
+    assert result.exit_code == 0, result.output
+    assert "5 new" in result.output and "36 contributions" in result.output, result.output
+    csv_out = runner.invoke(
+        app,
+        ["sql", "-w", wh, "-f", "csv", "select title from debates order by sitting_date limit 2"],
+    )
+    assert csv_out.exit_code == 0
+    assert csv_out.output.splitlines() == [
+        "title",
+        "Bus Services: Rural Routes",
+        "Public Libraries in Rural Areas",
+    ]
+    js = runner.invoke(
+        app,
+        [
+            "sql",
+            "-w",
+            wh,
+            "--format",
+            "json",
+            "select sitting_date, count(*) as n from contributions group by 1 order by 1 limit 1",
+        ],
+    )
+    assert json.loads(js.output) == [{"sitting_date": "2024-10-08", "n": 5}]
+    table = runner.invoke(app, ["sql", "-w", wh, "select count(*) as n from debates"])
+    assert "6" in table.output
+    bad = runner.invoke(app, ["sql", "-w", wh, "select nope from debates"])
+    assert bad.exit_code == 1 and "nope" in bad.output
+    missing = runner.invoke(app, ["sql", "-w", str(tmp_path / "none"), "select 1"])
+    assert missing.exit_code == 1 and "no DuckDB file" in missing.output
+    rebuilt = runner.invoke(app, ["rebuild", "-w", wh])
+    assert rebuilt.exit_code == 0 and "36 contributions" in rebuilt.output
+
+
+def test_cli_reports_a_busy_warehouse(tmp_path: Path) -> None:
+    wh = Warehouse.at(tmp_path / "wh")
+    with writer_lock(wh.lock_path, "another run"):
+        result = CliRunner().invoke(app, ["rebuild", "-w", str(wh.root)])
+    assert result.exit_code == 2
+    assert "locked by another run" in result.output
+
+
+def test_duckdb_cli_opens_every_view_read_only_from_another_directory(tmp_path: Path) -> None:
+    """The duckdb CLI (duckdb-cli 1.5.5, a dev dependency), another cwd: how analysts open it."""
+    from flows.views import refresh_views
+
+    wh = Warehouse.at(tmp_path / "wh")
+    refresh_views(wh)
+    cli = Path(sys.executable).parent / "duckdb"
+    assert cli.exists(), "duckdb-cli is a dev dependency"
+    query = " union all ".join(f"select '{v}', count(*) from {v}" for v in TABLES)
+    out = subprocess.run(
+        [str(cli), "-readonly", "-csv", "-noheader", str(wh.duckdb_path), query],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert sorted(out.stdout.split()) == sorted(f"{v},0" for v in TABLES)
+    assert SQL_DIR.is_dir()
+
+
+def test_bi_contract_changes_only_with_a_new_schema_version() -> None:
+    """docs/schema-v<N>.json freezes version N: changing a column (name, type, order,
+    nullability, partitioning) without bumping SCHEMA_VERSION fails here."""
+    from transforms.schema import SCHEMA_VERSION, contract
+
+    frozen = ROOT / "docs" / f"schema-v{SCHEMA_VERSION}.json"
+    assert frozen.exists(), f"run `hansard dictionary` to freeze schema v{SCHEMA_VERSION}"
+    assert json.loads(frozen.read_text()) == contract(), (
+        f"the schema changed but SCHEMA_VERSION is still {SCHEMA_VERSION}: bump it"
+    )
+
+
+def test_dictionary_command_refuses_to_rewrite_a_frozen_contract(tmp_path: Path) -> None:
+    from transforms.schema import SCHEMA_VERSION
+
+    out = tmp_path / "data-dictionary.md"
+    runner = CliRunner()
+    assert runner.invoke(app, ["dictionary", "--output", str(out)]).exit_code == 0
+    frozen = tmp_path / f"schema-v{SCHEMA_VERSION}.json"
+    frozen.write_text(frozen.read_text().replace('"debate_id"', '"debate_key"'))
+    result = runner.invoke(app, ["dictionary", "--output", str(out)])
+    assert result.exit_code == 1 and "bump SCHEMA_VERSION" in result.output
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_status_shows_last_runs_freshness_and_rejects(tmp_path: Path) -> None:
+    runner = CliRunner()
+    wh = str(tmp_path / "wh")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "junk.txt").write_bytes(b"\x00\x01binary")
+    (inputs / "bus.txt").write_bytes(
+        (SAMPLE / "grand-committee-bus-services-2024-10-08.txt").read_bytes()
+    )
+    assert runner.invoke(app, ["ingest", "text", str(inputs), "-w", wh]).exit_code == 0
+    result = runner.invoke(app, ["status", "-w", wh], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "ingest-text" in result.output and "completed" in result.output
+    assert "Grand Committee" in result.output and "2024-10-08" in result.output
+    assert "binary" in result.output
+    missing = runner.invoke(app, ["status", "-w", str(tmp_path / "none")])
+    assert missing.exit_code == 1 and "no DuckDB file" in missing.output

@@ -1,0 +1,158 @@
+"""Tables derived from contributions (flows/derived.py) are recomputed partition by partition,
+only where their inputs changed, and always equal a from-scratch derivation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows import pipeline
+from flows.derived import SIGNATURE_KEY, file_sha256, refresh_derived, signature_of
+from flows.publish import (
+    FILE_NAME,
+    existing_partitions,
+    file_metadata,
+    partition_dir,
+    publish,
+    read_table,
+)
+from flows.resolve_step import SpeakerResolution, current_twfy_people, resolution_rows
+from flows.warehouse import Warehouse
+from tests.conftest import SAMPLE
+from tests.support.members_support import FIXTURES
+from transforms.members.api import Response, build_tables
+from transforms.schema import (
+    CONTRIBUTIONS,
+    MEMBER_HOUSES,
+    MEMBER_NAMES,
+    MEMBERS,
+    SPEAKER_RESOLUTIONS,
+    frame,
+)
+
+
+def ingest(wh: Warehouse, files: list[Path]) -> None:
+    """The text pipeline's plain steps (no Prefect): store, parse, publish."""
+    stored = pipeline.store_files(wh, files)
+    pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
+
+
+def resolution(wh: Warehouse) -> SpeakerResolution:
+    twfy, _ = current_twfy_people(wh)
+    return SpeakerResolution(wh, twfy)
+
+
+def publish_members(wh: Warehouse) -> None:
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 5, 1, tzinfo=UTC)
+    searches = [Response(p.read_bytes(), p.name, when) for p in FIXTURES.glob("search_*.json")]
+    history = Response((FIXTURES / "history_all.json").read_bytes(), "h", when)
+    built = build_tables(searches, [history])
+    for table in (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES):
+        publish(wh, table, frame(table, built.rows[table.name]), replace=[{}])
+
+
+def files_of(wh: Warehouse, name: str) -> dict[Path, bytes]:
+    root = wh.table_dir(name)
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob(FILE_NAME))}
+
+
+@pytest.fixture
+def sample_files() -> list[Path]:
+    return sorted(SAMPLE.glob("*.txt"))
+
+
+def test_every_partition_is_derived_once_then_left_alone(warehouse, sample_files) -> None:
+    ingest(warehouse, sample_files)
+    parts = existing_partitions(warehouse, CONTRIBUTIONS)
+    assert len(parts) >= 3  # the sample spans both houses and two years
+
+    first = refresh_derived(warehouse, [resolution(warehouse)])
+    assert (first.derived, first.removed) == (len(parts), 0)
+    assert existing_partitions(warehouse, SPEAKER_RESOLUTIONS) == parts
+    for part in parts:
+        contributions = partition_dir(warehouse, CONTRIBUTIONS, part) / FILE_NAME
+        signature = signature_of(warehouse, SPEAKER_RESOLUTIONS, part)
+        assert signature is not None and signature.startswith(file_sha256(contributions))
+
+    again = refresh_derived(warehouse, [resolution(warehouse)])
+    assert (again.derived, again.removed) == (0, 0)
+
+
+def test_only_the_partition_an_ingest_changed_is_recomputed(
+    warehouse, sample_files, tmp_path
+) -> None:
+    ingest(warehouse, sample_files[:-1])
+    refresh_derived(warehouse, [resolution(warehouse)])
+    before = files_of(warehouse, SPEAKER_RESOLUTIONS.name)
+
+    ingest(warehouse, sample_files[-1:])  # one more page: the partitions it reaches change
+    touched = {
+        p
+        for p in existing_partitions(warehouse, CONTRIBUTIONS)
+        if signature_of(warehouse, SPEAKER_RESOLUTIONS, p) is None
+        or not signature_of(warehouse, SPEAKER_RESOLUTIONS, p).startswith(
+            file_sha256(partition_dir(warehouse, CONTRIBUTIONS, p) / FILE_NAME)
+        )
+    }
+    assert 0 < len(touched) < len(existing_partitions(warehouse, CONTRIBUTIONS))
+    summary = refresh_derived(warehouse, [resolution(warehouse)])
+    assert summary.derived == len(touched)
+
+    after = files_of(warehouse, SPEAKER_RESOLUTIONS.name)
+    unchanged = {k for k in before if k in after and before[k] == after[k]}
+    assert unchanged == set(before) - {
+        partition_dir(warehouse, SPEAKER_RESOLUTIONS, p).relative_to(
+            warehouse.table_dir(SPEAKER_RESOLUTIONS.name)
+        )
+        / FILE_NAME
+        for p in touched
+    }
+    # incremental output equals resolving everything from scratch
+    expected = frame(SPEAKER_RESOLUTIONS, resolution_rows(warehouse)).sort("contribution_id")
+    got = read_table(warehouse, SPEAKER_RESOLUTIONS).sort("contribution_id")
+    assert got.equals(expected)
+
+
+def test_changed_members_recompute_every_partition(warehouse, sample_files) -> None:
+    ingest(warehouse, sample_files)
+    refresh_derived(warehouse, [resolution(warehouse)])
+    unresolved = read_table(warehouse, SPEAKER_RESOLUTIONS).filter(pl.col("method").is_null())
+    assert unresolved.height  # no members yet: names cannot resolve
+
+    publish_members(warehouse)
+    summary = refresh_derived(warehouse, [resolution(warehouse)])
+    assert summary.derived == len(existing_partitions(warehouse, CONTRIBUTIONS))
+    resolved = read_table(warehouse, SPEAKER_RESOLUTIONS).filter(pl.col("method") == "name_date")
+    assert resolved.height > 0
+
+
+def test_a_partition_that_disappears_takes_its_derived_rows_with_it(
+    warehouse, sample_files
+) -> None:
+    ingest(warehouse, sample_files)
+    refresh_derived(warehouse, [resolution(warehouse)])
+    gone = existing_partitions(warehouse, CONTRIBUTIONS)[0]
+    spec = dict(zip(CONTRIBUTIONS.partition_by, gone, strict=True))
+    publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, []), replace=[spec])
+
+    summary = refresh_derived(warehouse, [resolution(warehouse)])
+    assert (summary.derived, summary.removed) == (0, 1)
+    assert gone not in existing_partitions(warehouse, SPEAKER_RESOLUTIONS)
+
+
+def test_the_signature_is_content_not_time(warehouse, sample_files, tmp_path) -> None:
+    """Two warehouses built from the same inputs hold byte-identical derived files."""
+    other = Warehouse.at(str(tmp_path / "other"))
+    for wh in (warehouse, other):
+        ingest(wh, sample_files)
+        refresh_derived(wh, [resolution(wh)])
+    assert files_of(warehouse, SPEAKER_RESOLUTIONS.name) == files_of(
+        other, SPEAKER_RESOLUTIONS.name
+    )
+    some = next(iter(existing_partitions(warehouse, SPEAKER_RESOLUTIONS)))
+    path = partition_dir(warehouse, SPEAKER_RESOLUTIONS, some) / FILE_NAME
+    assert SIGNATURE_KEY in file_metadata(path)
