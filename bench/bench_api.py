@@ -154,7 +154,8 @@ class Probe:
     def install(self, base_url: str) -> None:
         import httpx
 
-        from flows import api_fetch, api_flow, http, pipeline, raw_zone, runs
+        from flows import api_fetch, api_flow, pipeline
+        from flows.core import http, raw_zone, runs
 
         for owner, name, label in (
             (api_fetch, "sitting_days", "calendar: sitting_days"),
@@ -269,8 +270,8 @@ def server_stats(log: list[dict]) -> dict:
 
 
 def one_run(ingest_api, run: dict, url: str, work: Path, probe: Probe) -> dict:  # noqa: ANN001
-    from flows.publish import read_table
-    from flows.warehouse import Warehouse
+    from flows.core.publish import read_table
+    from flows.core.warehouse import Warehouse
     from transforms.schema import CONTRIBUTIONS
 
     wh = work / "warehouses" / run["wh"]

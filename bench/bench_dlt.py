@@ -281,11 +281,12 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
     t0 = time.perf_counter()
     for k, v in PREFECT_DEFAULTS.items():
         os.environ.setdefault(k, v)
-    from flows import pipeline, raw_zone
+    from flows import pipeline
     from flows.api_fetch import request_key
     from flows.api_flow import publish_days
-    from flows.quality import GateRules
-    from flows.warehouse import Warehouse
+    from flows.core import raw_zone
+    from flows.core.quality import GateRules
+    from flows.core.warehouse import Warehouse
     from transforms.hansard_api.parse import SOURCE
 
     out: dict = {"import_s": time.perf_counter() - t0, "rss_after_import_mb": peak_rss_mb()}
@@ -334,8 +335,8 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
 
 def after_publish(wh, phase: Phases, out: dict) -> None:  # noqa: ANN001  (a Warehouse)
     """What the flow runs after publishing: derived tables, then the DuckDB file."""
-    from flows.resolve_step import resolve_all  # resolve_speakers is this as a Prefect task
-    from flows.views import refresh_views
+    from flows.core.views import refresh_views
+    from flows.derived.resolution import resolve_all  # resolve_speakers is this as a Prefect task
 
     try:
         with phase("after publish: resolve_all (speaker_resolutions, search tables)"):

@@ -16,6 +16,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from flows.core.warehouse import Warehouse  # noqa: E402
 from flows.members_fetch import (  # noqa: E402
     HISTORY_PATH,
     SEARCH_PATH,
@@ -23,7 +24,6 @@ from flows.members_fetch import (  # noqa: E402
     history_query,
     search_query,
 )
-from flows.warehouse import Warehouse  # noqa: E402
 from tests.support.members_support import WINDOW, refresh  # noqa: E402
 from tests.support.replay_server import ReplayServer, Routes  # noqa: E402
 from tests.test_members_incremental import INDEPENDENT  # noqa: E402

@@ -13,13 +13,13 @@
    order, as a backfill crawled by date would arrive.
 2. Ingest in chunks of ~--chunk-mb (files in name order) with the plain pipeline functions, no
    Prefect: flows.pipeline.store_files, parse_entries, publish_parsed, publish_manifest, then
-   (unless --no-derive) what every ingest flow does next: the derived tables (flows.derived:
+   (unless --no-derive) what every ingest flow does next: the derived tables (flows.derived.refresh:
    speaker resolution, the search index; only the partitions the chunk changed) and
    refresh_views. Each chunk runs in its own child process, so its peak RSS (getrusage
    ru_maxrss) is that chunk's alone and shows whether memory stays bounded as the warehouse
    grows. Chunks stop when the ingest time so far plus the last chunk's time would pass
    --budget-s.
-3. flows.views.refresh_views (views, analysis views and macros), in a child process, with its
+3. flows.core.views.refresh_views (views, analysis views and macros), in a child process, with its
    parts timed.
 4. In a further child (read-only connection, as a reader would open it): `select count(*)` over
    every view in sql/ (base and analysis), `select * from search_contributions('minister')
@@ -93,7 +93,7 @@ _CREATE = re.compile(r"create\s+or\s+replace\s+(view|macro)\s+([a-z_]+)", re.IGN
 def child_ingest(args: argparse.Namespace) -> None:
     """One chunk: the plain steps of a text ingest into the growing warehouse."""
     from flows import pipeline
-    from flows.warehouse import Warehouse
+    from flows.core.warehouse import Warehouse
 
     wh = Warehouse.at(args.wh)
     files = [Path(f) for f in json.loads(Path(args.files).read_text())]
@@ -107,9 +107,9 @@ def child_ingest(args: argparse.Namespace) -> None:
     del parsed
     timed("publish_manifest", pipeline.publish_manifest, wh)
     if args.derive:  # as every ingest flow does after publishing: the derived tables, views
-        from flows.derived import refresh_derived
-        from flows.resolve_step import current_twfy_people, derivers
-        from flows.views import refresh_views
+        from flows.core.views import refresh_views
+        from flows.derived.refresh import refresh_derived
+        from flows.derived.resolution import current_twfy_people, derivers
 
         twfy, _ = current_twfy_people(wh)
         for deriver in derivers(wh, twfy):
@@ -129,8 +129,8 @@ def child_ingest(args: argparse.Namespace) -> None:
 
 def child_views(args: argparse.Namespace) -> None:
     """refresh_views twice, its parts timed (wrappers on the views module's own functions)."""
-    from flows import views
-    from flows.warehouse import Warehouse
+    from flows.core import views
+    from flows.core.warehouse import Warehouse
 
     wh = Warehouse.at(args.wh)
     parts: list[tuple[str, float]] = []
@@ -171,7 +171,7 @@ def child_views(args: argparse.Namespace) -> None:
 
 def view_queries() -> dict[str, str]:
     """`select count(*)` over every view in sql/ (base views first), then the two searches."""
-    from flows.views import analysis_files, view_files
+    from flows.core.views import analysis_files, view_files
 
     queries = {}
     for path in view_files() + analysis_files():
@@ -199,7 +199,7 @@ def operators(node: dict, out: list) -> list:
 def child_queries(args: argparse.Namespace) -> None:
     import duckdb
 
-    from flows.warehouse import Warehouse
+    from flows.core.warehouse import Warehouse
 
     wh = Warehouse.at(args.wh)
     t0 = time.perf_counter()

@@ -278,7 +278,8 @@ def instrument() -> list[tuple[str, str, float, float]]:
     file is changed). What the flow spends outside them is Prefect's own work."""
     import threading
 
-    from flows import pipeline, raw_zone, runs, text_flow
+    from flows import pipeline, text_flow
+    from flows.core import raw_zone, runs
 
     timeline: list[tuple[str, str, float, float]] = []
 
@@ -365,9 +366,10 @@ def warehouse_sizes(wh: Path) -> dict:
 
 def child_steps(args: argparse.Namespace) -> None:
     """The plain pipeline steps (no Prefect), each timed, with the peak RSS after each."""
-    from flows import pipeline, raw_zone
-    from flows.views import refresh_views
-    from flows.warehouse import Warehouse
+    from flows import pipeline
+    from flows.core import raw_zone
+    from flows.core.views import refresh_views
+    from flows.core.warehouse import Warehouse
     from transforms.pp_text.parse import SOURCE
 
     wh = Warehouse.at(Path(args.work) / "warehouse-steps")

@@ -106,7 +106,7 @@ def bench_parse(data: Path, profile_files: int = 5) -> dict:
 
 
 STEPS = (
-    ("flows.raw_zone", "store", "raw zone store"),
+    ("flows.core.raw_zone", "store", "raw zone store"),
     ("flows.pipeline", "parse_twfy_entries", "parse + derive"),
     ("flows.twfy_flow", "stage", "stage Parquet"),
     ("flows.twfy_flow", "enforce", "quality gate"),

@@ -41,7 +41,7 @@ def main() -> int:
     from prefect.utilities.engine import collect_task_run_inputs_sync, resolve_to_final_result
 
     from flows import pipeline
-    from flows.warehouse import Warehouse
+    from flows.core.warehouse import Warehouse
 
     data = Path(sys.argv[1])
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,11 +22,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flows import raw_zone
-from flows.http import Fetched, FetchError, HttpClient
+from flows.core import raw_zone
+from flows.core.http import Fetched, FetchError, HttpClient
+from flows.core.raw_zone import RawEntry
+from flows.core.warehouse import Warehouse, write_atomic
 from flows.pipeline import fetch_failed
-from flows.raw_zone import RawEntry
-from flows.warehouse import Warehouse, write_atomic
 from transforms.hansard_api.parse import SOURCE
 
 DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"

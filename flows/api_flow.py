@@ -16,15 +16,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import api_fetch, pipeline, runs
+from flows import api_fetch, pipeline
 from flows.api_fetch import ApiSettings, DayFetch
-from flows.http import HttpClient, HttpSettings
-from flows.lock import writer_lock
-from flows.publish import read_table, stage, staging
-from flows.quality import GateRules, enforce
-from flows.resolve_step import resolve_speakers
-from flows.views import refresh_views
-from flows.warehouse import Warehouse
+from flows.core import runs
+from flows.core.http import HttpClient, HttpSettings
+from flows.core.lock import writer_lock
+from flows.core.publish import read_table, stage, staging
+from flows.core.quality import GateRules, enforce
+from flows.core.views import refresh_views
+from flows.core.warehouse import Warehouse
+from flows.derived.resolution import resolve_speakers
 from transforms.hansard_api.parse import SOURCE
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, frame
 

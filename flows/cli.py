@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from flows.lock import WarehouseBusy
-from flows.warehouse import Warehouse
+from flows.core.lock import WarehouseBusy
+from flows.core.warehouse import Warehouse
 
 app = typer.Typer(
     help="Hansard Warehouse: UK Parliament debates as Parquet + DuckDB.",
@@ -250,7 +250,7 @@ def members_refresh_cmd(  # noqa: PLR0913
 @members_app.command("resolve")
 def members_resolve_cmd(warehouse: WarehouseOpt = None) -> None:
     """Re-resolve every contribution's speaker against the members tables now."""
-    from flows.resolve_step import resolve_now
+    from flows.derived.resolution import resolve_now
 
     try:
         summary = resolve_now(warehouse)
@@ -271,7 +271,7 @@ def rebuild(warehouse: WarehouseOpt = None) -> None:
 @app.command()
 def views(warehouse: WarehouseOpt = None) -> None:
     """Recreate hansard.duckdb's views (e.g. after moving the warehouse folder)."""
-    from flows.views import refresh_views
+    from flows.core.views import refresh_views
 
     wh = Warehouse.at(warehouse)
     names = refresh_views(wh, force=True)

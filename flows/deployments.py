@@ -18,9 +18,9 @@ from prefect.schedules import Cron
 from flows import api_fetch
 from flows.api_flow import ingest_api
 from flows.config import Config, load_config
+from flows.core.warehouse import Warehouse
 from flows.members_flow import refresh_members
 from flows.text_flow import ingest_text, rebuild
-from flows.warehouse import Warehouse
 
 
 def _api(cfg: Config, start: date | None, end: date | None, since_last: bool) -> dict:

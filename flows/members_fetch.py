@@ -40,10 +40,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flows import raw_zone
-from flows.http import Fetched, FetchError, HttpClient
-from flows.raw_zone import RawEntry
-from flows.warehouse import Warehouse, write_atomic
+from flows.core import raw_zone
+from flows.core.http import Fetched, FetchError, HttpClient
+from flows.core.raw_zone import RawEntry
+from flows.core.warehouse import Warehouse, write_atomic
 from transforms.common.parlparse_members import parse_all_members
 from transforms.common.parlparse_people import People, merge_people, parse_people_xml, people_rows
 from transforms.common.parlparse_people_json import parse_people_json

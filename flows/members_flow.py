@@ -6,7 +6,7 @@ new and changed members only, or all of them in a full refresh; one polite clien
 refresh snapshot → members, member_parties, member_houses, member_names (transforms/members/api.py)
 and twfy_people (transforms/common/parlparse_people.py,
 transforms/common/parlparse_people_json.py) → one Plan, quality gate, swap →
-speaker_resolutions (flows/resolve_step.py) → views.
+speaker_resolutions (flows/derived/resolution.py) → views.
 
 `rebuild_members(wh)` derives the same tables from the raw zone alone (offline).
 """
@@ -21,9 +21,15 @@ import polars as pl
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import members_fetch, runs
-from flows.http import HttpClient, HttpSettings
-from flows.lock import writer_lock
+from flows import members_fetch
+from flows.core import runs
+from flows.core.http import HttpClient, HttpSettings
+from flows.core.lock import writer_lock
+from flows.core.publish import stage, staging
+from flows.core.quality import GateRules, enforce
+from flows.core.views import refresh_views
+from flows.core.warehouse import Warehouse
+from flows.derived.resolution import ResolutionSummary, read_columns, resolve_all, resolve_speakers
 from flows.members_fetch import (
     DEFAULT_BASE_URL,
     DEFAULT_PARLPARSE_URL,
@@ -31,11 +37,6 @@ from flows.members_fetch import (
     Fetch,
     ParlparseFetch,
 )
-from flows.publish import stage, staging
-from flows.quality import GateRules, enforce
-from flows.resolve_step import ResolutionSummary, read_columns, resolve_all, resolve_speakers
-from flows.views import refresh_views
-from flows.warehouse import Warehouse
 from transforms.members.api import SOURCE, HistoryPlan, build_tables, plan_histories
 from transforms.schema import (
     CONTRIBUTIONS,

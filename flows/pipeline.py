@@ -13,12 +13,12 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from flows import raw_zone
-from flows.progress import progress
-from flows.publish import Partition, publish, read_partition, read_table, stage, staging
-from flows.quality import GateRules, enforce
-from flows.raw_zone import RawEntry
-from flows.warehouse import Warehouse
+from flows.core import raw_zone
+from flows.core.progress import progress
+from flows.core.publish import Partition, publish, read_partition, read_table, stage, staging
+from flows.core.quality import GateRules, enforce
+from flows.core.raw_zone import RawEntry
+from flows.core.warehouse import Warehouse
 from transforms.common.parlparse_members import Members, parse_members_file
 from transforms.common.xml_load import LoadError
 from transforms.hansard_api import parse as hansard_api

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from flows.warehouse import Warehouse, write_atomic
+from flows.core.warehouse import Warehouse, write_atomic
 from transforms.present.report_html import render
 
 TOP_SPEAKERS = 15

@@ -14,12 +14,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import api_fetch, members_flow, pipeline, raw_zone, runs
-from flows.lock import writer_lock
-from flows.raw_zone import RawEntry
-from flows.resolve_step import resolve_speakers
-from flows.views import refresh_views
-from flows.warehouse import Warehouse
+from flows import api_fetch, members_flow, pipeline
+from flows.core import raw_zone, runs
+from flows.core.lock import writer_lock
+from flows.core.raw_zone import RawEntry
+from flows.core.views import refresh_views
+from flows.core.warehouse import Warehouse
+from flows.derived.resolution import resolve_speakers
 from transforms.pp_text.parse import SOURCE
 from transforms.twfy_xml.files import SOURCE as TWFY_SOURCE
 

@@ -5,7 +5,7 @@ TheyWorkForYou serves each ParlParse folder as an Apache-style HTML index
 A run lists every requested folder, picks the day files whose sitting date (for a Public Bill
 Committee file the last date in its name) lies in [start, end] — every version a, b, … of each
 such day, so versions are handled exactly as for a mirror folder — and GETs each one not
-already in the raw zone. All requests go through `flows.http.HttpClient` (rate limit,
+already in the raw zone. All requests go through `flows.core.http.HttpClient` (rate limit,
 concurrency cap, retries with backoff).
 
 Raw zone: each file body is stored under source `twfy_xml` byte for byte, keyed by its request
@@ -34,13 +34,14 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import pipeline, raw_zone, runs
+from flows import pipeline
 from flows.api_fetch import request_key
-from flows.http import Fetched, FetchError, HttpClient, HttpSettings
+from flows.core import raw_zone, runs
+from flows.core.http import Fetched, FetchError, HttpClient, HttpSettings
+from flows.core.warehouse import Warehouse
 from flows.pipeline import fetch_failed
 from flows.text_flow import RunSummary, _run
 from flows.twfy_flow import publish_stored
-from flows.warehouse import Warehouse
 from transforms.twfy_xml.files import SOURCE, DayFile, day_file
 
 DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"

@@ -23,12 +23,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import pipeline, raw_zone, runs
-from flows.publish import stage, staging
-from flows.quality import GateRules, enforce
-from flows.raw_zone import RawEntry
+from flows import pipeline
+from flows.core import raw_zone, runs
+from flows.core.publish import stage, staging
+from flows.core.quality import GateRules, enforce
+from flows.core.raw_zone import RawEntry
+from flows.core.warehouse import Warehouse
 from flows.text_flow import RunSummary, _count, _run
-from flows.warehouse import Warehouse
 from transforms.schema import frame
 from transforms.twfy_xml.files import SOURCE, DayFile, day_file, is_known_file, is_members_file
 

@@ -1,6 +1,6 @@
 -- search_bm25(query_string): the BM25 score of every contribution that matches a search, from the
 -- search index tables alone (no text read). The query is tokenised as the text was indexed
--- (flows/search_index.py): lower-cased, accents stripped, split on anything but a-z, English
+-- (flows/derived/search.py): lower-cased, accents stripped, split on anything but a-z, English
 -- stopwords (table search_stopwords) dropped, Snowball-stemmed; a contribution matches if it
 -- holds any of the query's terms and scores the sum over the distinct terms it holds of
 --   idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_length / avg_length)),

@@ -52,6 +52,6 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture
 def warehouse(tmp_path: Path):  # noqa: ANN201
-    from flows.warehouse import Warehouse
+    from flows.core.warehouse import Warehouse
 
     return Warehouse.at(tmp_path / "warehouse")

@@ -86,7 +86,7 @@ def test_generated_api_recordings_are_served_and_ingested_whole(
     tmp_path: Path, warehouse: object
 ) -> None:
     from flows.api_flow import ingest_api
-    from flows.publish import read_table
+    from flows.core.publish import read_table
     from tests.support.replay_server import ReplayServer, fixture_routes
     from transforms.schema import CONTRIBUTIONS, DEBATES
 

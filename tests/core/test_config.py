@@ -55,9 +55,9 @@ def test_missing_config_file_named_by_the_environment() -> None:
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
+    from flows.core.publish import read_table
+    from flows.core.warehouse import Warehouse
     from flows.deployments import daily
-    from flows.publish import read_table
-    from flows.warehouse import Warehouse
     from tests.support.replay_server import ReplayServer, Routes
     from transforms.schema import CONTRIBUTIONS
 

@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.lock import WarehouseBusy, writer_lock
-from flows.views import SQL_DIR, render, view_files
-from flows.warehouse import Warehouse
+from flows.core.lock import WarehouseBusy, writer_lock
+from flows.core.views import SQL_DIR, render, view_files
+from flows.core.warehouse import Warehouse
 from tests.conftest import ROOT, SAMPLE
 from transforms.present.dictionary import render as render_dictionary
 from transforms.schema import TABLES, duckdb_type
@@ -148,7 +148,7 @@ def test_cli_reports_a_busy_warehouse(tmp_path: Path) -> None:
 
 def test_duckdb_cli_opens_every_view_read_only_from_another_directory(tmp_path: Path) -> None:
     """The duckdb CLI (duckdb-cli 1.5.5, a dev dependency), another cwd: how analysts open it."""
-    from flows.views import refresh_views
+    from flows.core.views import refresh_views
 
     wh = Warehouse.at(tmp_path / "wh")
     refresh_views(wh)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
-from flows.resolve_step import resolve_all
-from flows.views import refresh_views
-from flows.warehouse import Warehouse
+from flows.core.views import refresh_views
+from flows.core.warehouse import Warehouse
+from flows.derived.resolution import resolve_all
 from tests.conftest import ROOT, SAMPLE
 
 DOC = ROOT / "docs" / "queries.md"

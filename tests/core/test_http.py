@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from flows.http import FetchError, HttpClient, HttpSettings, retry_after_seconds
+from flows.core.http import FetchError, HttpClient, HttpSettings, retry_after_seconds
 from tests.conftest import ROOT
 from tests.support.replay_server import ReplayServer, Routes
 

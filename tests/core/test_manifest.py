@@ -8,9 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import pipeline, raw_zone
-from flows.publish import read_table
-from flows.warehouse import Warehouse
+from flows import pipeline
+from flows.core import raw_zone
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from tests.conftest import SAMPLE
 from transforms.schema import RAW_INPUTS, SOURCES
 

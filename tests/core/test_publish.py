@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.publish import existing_partitions, partition_dir, publish, read_table
-from flows.warehouse import Warehouse
+from flows.core.publish import existing_partitions, partition_dir, publish, read_table
+from flows.core.warehouse import Warehouse
 from transforms.schema import DEBATES, frame
 
 

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from flows.core.publish import Plan, publish, read_table, stage, staged_file
+from flows.core.quality import GateRules, QualityGateError, enforce
+from flows.core.warehouse import Warehouse
 from flows.pipeline import Parsed, publish_parsed
-from flows.publish import Plan, publish, read_table, stage, staged_file
-from flows.quality import GateRules, QualityGateError, enforce
-from flows.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, DEBATES, frame
 
 DAY = date(2031, 2, 4)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from flows import raw_zone
-from flows.warehouse import Warehouse
+from flows.core import raw_zone
+from flows.core.warehouse import Warehouse
 
 
 def test_identical_bytes_from_many_threads_under_different_keys(warehouse: Warehouse) -> None:

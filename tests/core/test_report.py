@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from flows import pipeline
 from flows.cli import app
-from flows.views import refresh_views
-from flows.warehouse import Warehouse
+from flows.core.views import refresh_views
+from flows.core.warehouse import Warehouse
 from tests.conftest import SAMPLE
 from transforms.present import report_html
 from transforms.present.report_html import SECTIONS, render

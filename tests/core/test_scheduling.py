@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.publish import read_table
-from flows.warehouse import Warehouse
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from tests.conftest import corpus_path
 from tests.support.replay_server import ReplayServer, corpus_routes
 from transforms.schema import CONTRIBUTIONS

@@ -29,12 +29,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import pipeline, runs
-from flows.derived import SearchIndex, refresh_derived
-from flows.publish import publish
-from flows.resolve_step import resolve_all
-from flows.views import analysis_files, refresh_views, sql_files, view_files
-from flows.warehouse import Warehouse
+from flows import pipeline
+from flows.core import runs
+from flows.core.publish import publish
+from flows.core.views import analysis_files, refresh_views, sql_files, view_files
+from flows.core.warehouse import Warehouse
+from flows.derived.refresh import SearchIndex, refresh_derived
+from flows.derived.resolution import resolve_all
 from tests.conftest import ROOT, SAMPLE
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, TABLES, frame
 

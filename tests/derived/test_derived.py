@@ -1,5 +1,5 @@
-"""Tables derived from contributions (flows/derived.py) are recomputed partition by partition,
-only where their inputs changed, and always equal a from-scratch derivation."""
+"""Tables derived from contributions (flows/derived/refresh.py) are recomputed partition by
+partition, only where their inputs changed, and always equal a from-scratch derivation."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import polars as pl
 import pytest
 
 from flows import pipeline
-from flows.derived import SIGNATURE_KEY, file_sha256, refresh_derived, signature_of
-from flows.publish import (
+from flows.core.publish import (
     FILE_NAME,
     existing_partitions,
     file_metadata,
@@ -18,8 +17,9 @@ from flows.publish import (
     publish,
     read_table,
 )
-from flows.resolve_step import SpeakerResolution, current_twfy_people, resolution_rows
-from flows.warehouse import Warehouse
+from flows.core.warehouse import Warehouse
+from flows.derived.refresh import SIGNATURE_KEY, file_sha256, refresh_derived, signature_of
+from flows.derived.resolution import SpeakerResolution, current_twfy_people, resolution_rows
 from tests.conftest import SAMPLE
 from tests.support.members_support import FIXTURES
 from transforms.members.api import Response, build_tables

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from flows.api_flow import ingest_api
-from flows.publish import publish
-from flows.resolve_step import resolve_now
+from flows.core.publish import publish
+from flows.core.warehouse import Warehouse
+from flows.derived.resolution import resolve_now
 from flows.text_flow import ingest_text
 from flows.twfy_flow import ingest_twfy
-from flows.warehouse import Warehouse
 from tests.conftest import CORPUS, SAMPLE, corpus_path
 from tests.support.members_support import FIXTURES, members_routes, refresh, sql
 from tests.support.replay_server import ReplayServer, corpus_routes

@@ -1,4 +1,4 @@
-"""The search index (flows/search_index.py) and the BM25 macros over it (sql/search_bm25.sql).
+"""The search index (flows/derived/search.py) and the BM25 macros over it (sql/search_bm25.sql).
 
 index_partition is checked on a hand-written contributions file (our own words); the macros'
 scores are checked against DuckDB fts's own match_bm25 over the same corpus, built in a
@@ -14,11 +14,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.derived import SearchIndex, refresh_derived
-from flows.publish import publish
-from flows.search_index import english_stopwords, index_partition
-from flows.views import load_fts, refresh_views
-from flows.warehouse import Warehouse
+from flows.core.publish import publish
+from flows.core.views import load_fts, refresh_views
+from flows.core.warehouse import Warehouse
+from flows.derived.refresh import SearchIndex, refresh_derived
+from flows.derived.search import english_stopwords, index_partition
 from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, frame
 
 PART = ("pp_text", "Commons", 2024)

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from flows.api_flow import ingest_api
-from flows.publish import read_table
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from flows.text_flow import rebuild
-from flows.warehouse import Warehouse
 from tests.conftest import ROOT, corpus_path
 from tests.support.replay_fixtures import Reply, route_key
 from tests.support.replay_server import ReplayServer, Routes, corpus_routes, fixture_routes

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from flows import members_fetch, raw_zone
-from flows.http import FetchError
+from flows import members_fetch
+from flows.core import raw_zone
+from flows.core.http import FetchError
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from flows.members_fetch import HISTORY_PATH, SEARCH_PATH, MembersFetchError
 from flows.members_flow import MEMBERS_TABLES, rebuild_members
-from flows.publish import read_table
-from flows.warehouse import Warehouse
 from tests.conftest import corpus_path
 from tests.support.members_support import (
     FIXTURES,

@@ -16,10 +16,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from flows import members_fetch
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from flows.members_fetch import HISTORY_PATH, SEARCH_PATH, history_query
 from flows.members_flow import MEMBERS_TABLES
-from flows.publish import read_table
-from flows.warehouse import Warehouse
 from tests.support.members_support import FIXTURES, history_items, refresh, search_ids
 from tests.support.replay_server import ReplayServer, Routes, fixture_routes
 from transforms.members.api import plan_histories

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from flows import members_fetch, raw_zone
-from flows.http import HttpClient, HttpSettings
-from flows.publish import read_table
-from flows.warehouse import Warehouse
+from flows import members_fetch
+from flows.core import raw_zone
+from flows.core.http import HttpClient, HttpSettings
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from tests.conftest import ROOT
 from tests.support.members_support import members_routes, refresh, sql
 from tests.support.replay_server import ReplayServer, Routes, fixture_routes

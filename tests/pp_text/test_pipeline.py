@@ -11,10 +11,11 @@ import polars as pl
 import pyarrow.dataset as ds
 import pytest
 
-from flows import pipeline, raw_zone
-from flows.publish import read_table
+from flows import pipeline
+from flows.core import raw_zone
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from flows.text_flow import ingest_text, rebuild
-from flows.warehouse import Warehouse
 from tests.conftest import SAMPLE, corpus_path
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS, TABLES
 
@@ -146,7 +147,7 @@ def test_failure_mid_publish_leaves_previous_state(
     before = table_bytes(warehouse)
     before_rows = views_query(warehouse, "select count(*) from contributions")
 
-    import flows.publish as publish_module
+    import flows.core.publish as publish_module
 
     real_write = publish_module._write_file
     calls = {"n": 0}

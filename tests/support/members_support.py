@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
+from flows.core.warehouse import Warehouse
 from flows.members_fetch import HISTORY_PATH, batches, history_query
-from flows.warehouse import Warehouse
 from tests.conftest import ROOT
 from tests.support.replay_server import Routes, fixture_routes
 

@@ -377,7 +377,7 @@ class ReplayServer:
     """A running replay on 127.0.0.1. Use as a context manager::
 
     with ReplayServer(routes, port=0, latency_ms=0) as srv:
-        client.get(f"{srv.url}/overview/calendar.json", params)  # flows.http.HttpClient
+        client.get(f"{srv.url}/overview/calendar.json", params)  # flows.core.http.HttpClient
         srv.set(faults=[{"match": "Spoken.json", "kind": "status", "status": 429}])
         assert srv.hits("Spoken.json") == 1
     """

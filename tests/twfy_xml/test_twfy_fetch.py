@@ -9,9 +9,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows import raw_zone
+from flows.core import raw_zone
+from flows.core.warehouse import Warehouse
 from flows.twfy_fetch import LISTING_SOURCE, fetch_twfy, in_range, listed_files
-from flows.warehouse import Warehouse
 from tests.conftest import corpus_path
 from tests.support.replay_server import ReplayServer, Reply, Routes
 from transforms.twfy_xml.files import SOURCE

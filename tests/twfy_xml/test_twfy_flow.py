@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.publish import read_table
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
 from flows.text_flow import rebuild
 from flows.twfy_flow import ingest_twfy
-from flows.warehouse import Warehouse
 from tests.conftest import corpus_path
 from transforms.schema import TABLES
 

@@ -25,7 +25,7 @@ from typing import Protocol
 
 import polars as pl
 
-from flows.publish import (
+from flows.core.publish import (
     FILE_NAME,
     Partition,
     existing_partitions,
@@ -34,8 +34,8 @@ from flows.publish import (
     stage,
     staging,
 )
-from flows.quality import GateRules, enforce
-from flows.warehouse import Warehouse
+from flows.core.quality import GateRules, enforce
+from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, empty
 
 SIGNATURE_KEY = "hansard.derived_from"
@@ -150,7 +150,7 @@ def refresh_derived(
 
 
 class SearchIndex:
-    """The search index deriver: search_docs and search_postings (flows/search_index.py)."""
+    """The search index deriver: search_docs and search_postings (flows/derived/search.py)."""
 
     name = "search-index"
     tables = (SEARCH_DOCS, SEARCH_POSTINGS)
@@ -159,12 +159,12 @@ class SearchIndex:
         self._con = None  # one DuckDB (fts loaded, stopwords in place) for every partition
 
     def fingerprint(self) -> str:
-        from flows.search_index import SEARCH_VERSION
+        from flows.derived.search import SEARCH_VERSION
 
         return SEARCH_VERSION
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
-        from flows.search_index import connect, index_partition
+        from flows.derived.search import connect, index_partition
 
         if self._con is None:
             self._con = connect()

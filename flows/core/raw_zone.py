@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flows.warehouse import Warehouse, write_atomic
+from flows.core.warehouse import Warehouse, write_atomic
 
 
 @dataclass(frozen=True)

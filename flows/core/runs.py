@@ -7,8 +7,8 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
-from flows.publish import publish
-from flows.warehouse import Warehouse, write_atomic
+from flows.core.publish import publish
+from flows.core.warehouse import Warehouse, write_atomic
 from transforms.schema import INGEST_RUNS, frame
 
 

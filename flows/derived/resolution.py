@@ -1,7 +1,7 @@
 """Keep `speaker_resolutions` (and the other tables derived from contributions) up to date.
 
 `resolve_all(wh)` first replaces twfy_people from the newest stored ParlParse members files
-(people.xml, all-members-2010.xml), whichever flow stored them, then runs flows.derived over
+(people.xml, all-members-2010.xml), whichever flow stored them, then runs flows.derived.refresh over
 every contributions partition: a speaker_resolutions partition is recomputed — the columns
 resolution needs (not the text) through the pure resolver, transforms/resolve.py — only when
 its contributions file or the members inputs changed; the search index follows the same way.
@@ -22,8 +22,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import members_fetch
-from flows.derived import Deriver, SearchIndex, file_sha256, refresh_derived
-from flows.publish import (
+from flows.core.publish import (
     FILE_NAME,
     Partition,
     existing_partitions,
@@ -32,8 +31,9 @@ from flows.publish import (
     stage,
     staging,
 )
-from flows.quality import GateRules, enforce
-from flows.warehouse import Warehouse
+from flows.core.quality import GateRules, enforce
+from flows.core.warehouse import Warehouse
+from flows.derived.refresh import Deriver, SearchIndex, file_sha256, refresh_derived
 from transforms.common.parlparse_people import person_member_ids
 from transforms.resolve import Directory, build_directory, resolve
 from transforms.schema import (
@@ -143,7 +143,7 @@ def _members_fingerprint(wh: Warehouse, twfy: list[dict]) -> str:
 
 
 class SpeakerResolution:
-    """The resolution deriver (flows.derived): one speaker_resolutions partition per
+    """The resolution deriver (flows.derived.refresh): one speaker_resolutions partition per
     contributions partition, from the columns resolution needs (not the text)."""
 
     name = "resolve-speakers"
@@ -234,8 +234,8 @@ def resolve_speakers(wh: Warehouse) -> ResolutionSummary:
 def resolve_now(warehouse: str | None = None) -> ResolutionSummary:
     """Resolve every speaker again on its own (e.g. `hansard members resolve`): takes the
     writer lock, publishes speaker_resolutions, refreshes the views."""
-    from flows.lock import writer_lock
-    from flows.views import refresh_views
+    from flows.core.lock import writer_lock
+    from flows.core.views import refresh_views
 
     wh = Warehouse.at(warehouse)
     with writer_lock(wh.lock_path, "resolve-speakers"):

@@ -11,7 +11,8 @@ every other sql file in name order (analysis views and macros, which read the ba
 file earlier in name order).
 
 Full-text search needs nothing built here: its index is the search_postings / search_docs
-tables, derived per contributions partition (flows/search_index.py, flows/derived.py), and the
+tables, derived per contributions partition (flows/derived/search.py,
+flows/derived/refresh.py), and the
 search macros compute BM25 from them at query time. The file holds only `search_stopwords`
 (the fts extension's English stopword list, for tokenising queries as the text was) and the
 macros. They call the fts extension's `stem()`: the extension comes from the pinned
@@ -37,11 +38,11 @@ from pathlib import Path
 import duckdb
 import duckdb_extensions
 
-from flows.publish import FILE_NAME, existing_partitions
-from flows.warehouse import Warehouse, write_atomic
+from flows.core.publish import FILE_NAME, existing_partitions
+from flows.core.warehouse import Warehouse, write_atomic
 from transforms.schema import TABLES, Table, duckdb_type
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
 
 # The fts extension's English stopword list as a table, for the search macros' query tokens.
@@ -91,7 +92,7 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 def create_stopwords(con: duckdb.DuckDBPyConnection) -> None:
     """Load fts (the macros' stem() binds against it) and store its English stopwords."""
-    from flows.search_index import english_stopwords
+    from flows.derived.search import english_stopwords
 
     load_fts(con)
     con.execute(
@@ -115,7 +116,7 @@ def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR) -> str:
     (an empty table is an empty relation) and the stopword list. Views glob their files at
     query time, so new or rewritten files need no rebuild. Equal fingerprints mean an
     identical build."""
-    from flows.search_index import SEARCH_VERSION
+    from flows.derived.search import SEARCH_VERSION
 
     digest = hashlib.sha256(str(wh.root).encode())
     for path in sql_files(sql_dir):

@@ -1,7 +1,7 @@
 """The full-text search index, one contributions partition at a time.
 
 `index_partition` reads one contributions Parquet file and returns its rows of the two index
-tables (transforms.schema SEARCH_POSTINGS, SEARCH_DOCS); flows/derived.py calls it for every
+tables (transforms.schema SEARCH_POSTINGS, SEARCH_DOCS); flows/derived/refresh.py calls it for every
 contributions partition whose file changed and publishes the result beside it. The search
 macros (sql/search_contributions.sql) compute BM25 from these tables at query time.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from flows.views import load_fts
+from flows.core.views import load_fts
 from transforms.schema import SEARCH_DOCS, SEARCH_POSTINGS, Table
 
 # Bump the number when the tokenisation changes: derived.py re-indexes every partition whose

@@ -6,13 +6,14 @@ every problem, and the previously published state stays as it was.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 import pyarrow.parquet as pq
 
-from flows.publish import (
+from flows.core.publish import (
     FILE_NAME,
     Plan,
     arrow_schema,
@@ -20,7 +21,7 @@ from flows.publish import (
     partition_dir,
     staged_file,
 )
-from flows.warehouse import Warehouse
+from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, DEBATES, TABLES
 
 
@@ -103,25 +104,31 @@ def _collapses(plan: Plan, rules: GateRules) -> list[str]:
     ]
 
 
-def _dates(new: dict[str, pl.DataFrame], rules: GateRules) -> list[str]:
+def _dates(new: Mapping[str, pl.DataFrame | pl.LazyFrame | None], rules: GateRules) -> list[str]:
     if rules.date_range is None:
         return []
     lo, hi = rules.date_range
     problems = []
     for name in (DEBATES.name, CONTRIBUTIONS.name):
-        df = new.get(name)
-        if df is None or df.height == 0:
+        rows = new.get(name)
+        if rows is None:
             continue
-        outside = df.filter(~pl.col("sitting_date").is_between(lo, hi))
-        if outside.height:
-            days = sorted(set(outside["sitting_date"]))[:3]
+        outside = rows.lazy().filter(~pl.col("sitting_date").is_between(lo, hi))
+        days = outside.select("sitting_date").collect()["sitting_date"]
+        if days.len():
             problems.append(
-                f"{name}: {outside.height} new row(s) dated outside {lo}..{hi}, e.g. {days}"
+                f"{name}: {days.len()} new row(s) dated outside {lo}..{hi}, "
+                f"e.g. {sorted(set(days))[:3]}"
             )
     return problems
 
 
-def check(wh: Warehouse, plan: Plan, new: dict[str, pl.DataFrame], rules: GateRules) -> list[str]:
+def check(
+    wh: Warehouse,
+    plan: Plan,
+    new: Mapping[str, pl.DataFrame | pl.LazyFrame | None],
+    rules: GateRules,
+) -> list[str]:
     return [
         *_schema_and_keys(plan),
         *_orphans(wh, plan),
@@ -130,7 +137,12 @@ def check(wh: Warehouse, plan: Plan, new: dict[str, pl.DataFrame], rules: GateRu
     ]
 
 
-def enforce(wh: Warehouse, plan: Plan, new: dict[str, pl.DataFrame], rules: GateRules) -> None:
+def enforce(
+    wh: Warehouse,
+    plan: Plan,
+    new: Mapping[str, pl.DataFrame | pl.LazyFrame | None],
+    rules: GateRules,
+) -> None:
     problems = check(wh, plan, new, rules)
     if problems:
         plan.abort()

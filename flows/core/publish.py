@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +21,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.warehouse import Warehouse
+from flows.core.warehouse import Warehouse
 from transforms.schema import Table, conform, empty
 
 FILE_NAME = "part-0.parquet"
@@ -151,6 +151,7 @@ class Staged:
     staged: Path | None  # None: the partition is now empty and is removed
     old_rows: int
     new_rows: int
+    debates: tuple[int, int, int] = (0, 0, 0)  # contributions: debates new, changed, unchanged
 
 
 @dataclass
@@ -221,33 +222,110 @@ def stage(
     `metadata` is stored in each file written (derived tables record their inputs there); a
     partition whose rows are unchanged is still rewritten when its metadata differs."""
     new = conform(table, new)
-    parts = set(_partitions_of(table, new))
-    existing = existing_partitions(wh, table)
-    replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
-    parts |= replaced | {p for p in existing if any(matches(table, p, s) for s in touch)}
     staged: list[Staged] = []
-    for part in sorted(parts):
-        old = read_partition(wh, table, part)
-        base = empty(table) if part in replaced else old
-        if drop is not None and base.height:
-            base = base.filter(~drop.fill_null(False))
-        rows = conform(table, merge(table, base, _rows_in(table, new, part)))
-        target = partition_dir(wh, table, part)
-        file = target / FILE_NAME
-        if rows.equals(old) and (metadata is None or file_metadata(file) == dict(metadata)):
-            continue  # unchanged: not rewritten
-
-        stage_path: Path | None = None
-        if rows.height and table.partition_by:
-            stage_path = plan.run / "new" / target.relative_to(wh.tables)
-            _write_file(table, rows, stage_path / FILE_NAME, metadata)
-        elif rows.height:
-            stage_path = plan.run / "new" / table.name / FILE_NAME
-            _write_file(table, rows, stage_path, metadata)
-            target = target / FILE_NAME
-        staged.append(Staged(table.name, part, target, stage_path, old.height, rows.height))
+    for part, replaced in targets(wh, table, _partitions_of(table, new), replace, touch):
+        item = stage_partition(
+            wh,
+            table,
+            part,
+            _rows_in(table, new, part),
+            plan.run,
+            replaced=replaced,
+            drop=drop,
+            metadata=metadata,
+        )
+        if item is not None:
+            staged.append(item)
     plan.items.extend(staged)
     return staged
+
+
+def targets(
+    wh: Warehouse,
+    table: Table,
+    new_parts: Iterable[Partition],
+    replace: Sequence[Mapping[str, object]] = (),
+    touch: Sequence[Mapping[str, object]] = (),
+) -> list[tuple[Partition, bool]]:
+    """The partitions a merge rewrites — those with new rows, existing ones matching a
+    `touch` or `replace` spec — each with whether it is replaced (rebuilt from new rows alone)."""
+    existing = existing_partitions(wh, table)
+    replaced = {p for p in existing if any(matches(table, p, s) for s in replace)}
+    specs = [_restrict(s, table.partition_by) for s in touch]
+    parts = (
+        set(new_parts)
+        | replaced
+        | {p for p in existing if any(matches(table, p, s) for s in specs)}
+    )
+    return [(p, p in replaced) for p in sorted(parts)]
+
+
+def _restrict(spec: Mapping[str, object], keys: Sequence[str]) -> dict[str, object]:
+    return {k: v for k, v in spec.items() if k in keys}
+
+
+def stage_partition(
+    wh: Warehouse,
+    table: Table,
+    part: Partition,
+    new: pl.DataFrame,
+    run_dir: Path,
+    *,
+    replaced: bool = False,
+    drop: pl.Expr | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> Staged | None:
+    """Write one partition's merged rows under `run_dir`: the published rows (none when
+    `replaced`; those matching `drop` removed) merged with `new`. None when nothing changes."""
+    old = read_partition(wh, table, part)
+    base = empty(table) if replaced else old
+    if drop is not None and base.height:
+        base = base.filter(~drop.fill_null(False))
+    rows = conform(table, merge(table, base, new))
+    target = partition_dir(wh, table, part)
+    file = target / FILE_NAME
+    if rows.equals(old) and (metadata is None or file_metadata(file) == dict(metadata)):
+        return None  # unchanged: not rewritten
+    stage_path: Path | None = None
+    if rows.height and table.partition_by:
+        stage_path = run_dir / "new" / target.relative_to(wh.tables)
+        _write_file(table, rows, stage_path / FILE_NAME, metadata)
+    elif rows.height:
+        stage_path = run_dir / "new" / table.name / FILE_NAME
+        _write_file(table, rows, stage_path, metadata)
+        target = target / FILE_NAME
+    return Staged(
+        table.name, part, target, stage_path, old.height, rows.height, _diff(table, old, rows, new)
+    )
+
+
+def _diff(
+    table: Table, old: pl.DataFrame, rows: pl.DataFrame, new: pl.DataFrame
+) -> tuple[int, int, int]:
+    """For contributions: (debates new, changed, unchanged) among the debates this rewrite
+    touches (parsed again, or dropped): a fingerprint of each debate's contributions before
+    and after. Other tables: zeros."""
+    if table.name != "contributions":
+        return (0, 0, 0)
+    before, after = _fingerprints(old), _fingerprints(rows)
+    parsed = set(new["debate_id"].unique().to_list()) if new.height else set()
+    touched = parsed | {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    created = sum(1 for k in touched if k not in before and k in after)
+    changed = sum(1 for k in touched if k in before and k in after and before[k] != after[k])
+    same = sum(1 for k in parsed if k in before and before[k] == after.get(k))
+    return (created, changed, same)
+
+
+FINGERPRINT_COLUMNS = ("contribution_id", "ordinal", "speaker_display", "member_id", "text")
+
+
+def _fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """debate_id → (row count, sum of row hashes): equal when its contributions are equal."""
+    if df.height == 0:
+        return {}
+    hashed = df.select("debate_id", pl.struct(list(FINGERPRINT_COLUMNS)).hash(seed=7).alias("h"))
+    agg = hashed.group_by("debate_id").agg(pl.len().alias("n"), pl.col("h").sum().alias("s"))
+    return {d: (n, s) for d, n, s in agg.iter_rows()}
 
 
 def staged_file(item: Staged) -> Path | None:
