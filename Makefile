@@ -7,13 +7,15 @@ export HANSARD_CORPUS ?= $(abspath ../shared/corpus)
 
 setup:
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --locked --quiet
+	$(UV) sync --locked --quiet --compile-bytecode
+	$(UV) run python -m compileall -q flows transforms
 
 run: setup
 	$(UV) run hansard demo
 
 test: setup
 	$(UV) run ruff check .
+	$(UV) run lint-imports
 	$(UV) run ruff format --check flows transforms tests bench
 	$(UV) run pytest
 
@@ -21,4 +23,4 @@ bench-smoke: setup
 	$(UV) run python bench/bench_text.py --mb 1
 
 clean:
-	rm -rf warehouse/tables warehouse/raw warehouse/runs warehouse/_staging warehouse/hansard.duckdb
+	rm -rf warehouse/tables warehouse/raw warehouse/runs warehouse/state warehouse/_staging warehouse/hansard.duckdb*

@@ -281,12 +281,12 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
     t0 = time.perf_counter()
     for k, v in PREFECT_DEFAULTS.items():
         os.environ.setdefault(k, v)
-    from flows import pipeline
-    from flows.api_fetch import request_key
-    from flows.api_flow import publish_days
-    from flows.core import raw_zone
-    from flows.core.quality import GateRules
+    from flows.core import raw_zone, runs
+    from flows.core.inputs import request_key
+    from flows.core.source import WorkItem
     from flows.core.warehouse import Warehouse
+    from flows.run import RunContext, RunOptions, commit
+    from flows.sources import CATALOG
     from transforms.hansard_api.parse import SOURCE
 
     out: dict = {"import_s": time.perf_counter() - t0, "rss_after_import_mb": peak_rss_mb()}
@@ -302,26 +302,24 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
                 wh, SOURCE, f.read(), f.url, key=request_key(f.path, dict(f.query)), request=request
             )
             entries.append(entry)
-    with phase("parse + normalise (parse_api_entries)"):
-        parsed = pipeline.parse_api_entries(wh, entries)
-    with phase("publish (frames, stage, quality gate, swap, raw_inputs)"):
-        days = days_of(parsed.rows["debates"] + parsed.rows["contributions"])
-        rules = GateRules(date_range=(min(d for _, d in days), max(d for _, d in days)))
-        partitions = publish_days.fn(wh, parsed, days, [], rules)
+    with phase("parse + normalise + publish (the engine's commit: spill, merge, gate, swap)"):
+        source = CATALOG[SOURCE]
+        ctx = RunContext(wh, CATALOG, RunOptions(), runs.RunRecord.start("bench", SOURCE))
+        try:
+            counts = commit(ctx, source, [[WorkItem("all", tuple(entries))]], [], {}, replace=False)
+        finally:
+            ctx.close()
+        partitions = counts.partitions_written
     out["wall_s"], out["cpu_s"] = time.perf_counter() - w0, cpu_s() - c0
     out["rss_peak_mb"] = peak_rss_mb()
-    out["rows"] = {name: len(rows) for name, rows in parsed.rows.items() if rows}
+    out["rows"] = {name: n for name, n in counts.rows.items() if n}
     out["rows"]["raw_inputs"] = len(entries)
     out["partitions_written"] = partitions
-    out["reject_reasons"] = dict(
-        sorted(
-            {
-                r: sum(1 for x in parsed.rows["rejects"] if x["reason"] == r)
-                for r in {x["reason"] for x in parsed.rows["rejects"]}
-            }.items()
-        )
-    )
-    del parsed
+    from flows.core.publish import read_table
+    from transforms.schema import REJECTS
+
+    reasons = read_table(wh, REJECTS)["reason"].value_counts()
+    out["reject_reasons"] = dict(sorted(reasons.iter_rows()))
     out["output_bytes"] = dir_bytes(wh.tables, "*.parquet")
     out["raw_zone_bytes"] = dir_bytes(wh.raw)
     out["tables"] = {

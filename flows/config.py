@@ -1,204 +1,201 @@
-"""Configuration: one TOML file plus environment overrides, validated at start-up.
+"""Configuration: one TOML file plus environment overrides, validated by pydantic-settings.
 
-File: `$HANSARD_CONFIG`, else `./hansard.toml` when present, else the defaults below.
-Override any key with `HANSARD__<SECTION>__<KEY>=value` (values parsed as TOML, so
-`HANSARD__API__HOUSES='["Lords"]'` and `HANSARD__API__MAX_RPS=5` work); `HANSARD_WAREHOUSE`
-and `HANSARD_API_BASE_URL` are honoured too. Unknown sections or keys, wrong types and bad
-values are a ConfigError naming the key, before any run starts.
+File: `--config FILE`, else `$HANSARD_CONFIG`, else `./hansard.toml` when present, else the
+defaults. Sections: `[warehouse]`, `[sources]` (which sources join the daily run), `[run]`
+(runner, workers, batch sizes), `[quality]`, `[schedule]`, and one section per registered
+source, named after it (`[pp_text]`, `[hansard_api]`, …), declared by the source itself.
+Override any key with `HANSARD__<SECTION>__<KEY>=value` (lists as JSON:
+`HANSARD__HANSARD_API__HOUSES='["Lords"]'`). Unknown sections or keys, wrong types and bad
+values are one ConfigError listing every problem, before anything runs; cron expressions are
+checked by the Prefect scheduler's own parser (flows/core/cron.py).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flows.api_fetch import DEFAULT_BASE_URL, HOUSES
-from flows.members_fetch import DEFAULT_PARLPARSE_URL, PARLPARSE_FILES, TWFY_MEMBERS_FILES
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
-SOURCES = ("pp_text", "hansard_api")
-_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+from flows.core.cron import check_cron
+from flows.core.runner import RUNNERS, RunnerSettings
+from flows.sources import CATALOG
+
+DEFAULT_FILE = "hansard.toml"
 
 
 class ConfigError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class WarehouseConfig:
-    root: str = "warehouse"
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class SourcesConfig:
-    enabled: tuple[str, ...] = SOURCES
-    text_inbox: str = "inbox"  # transcript pages dropped here are ingested by the daily run
+class WarehouseSection(_Section):
+    root: str | None = None  # default: $HANSARD_WAREHOUSE, else ./warehouse
 
 
-@dataclass(frozen=True)
-class ApiConfig:
-    base_url: str = DEFAULT_BASE_URL
-    houses: tuple[str, ...] = HOUSES
-    correction_days: int = 30
-    max_rps: float = 10.0
-    max_concurrency: int = 4
+class SourcesSection(_Section):
+    enabled: tuple[str, ...] = ("pp_text", "hansard_api")  # the sources of the daily run
+
+    @field_validator("enabled")
+    @classmethod
+    def _known(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = sorted(set(value) - set(CATALOG.names))
+        if unknown:
+            raise ValueError(f"unknown source(s) {unknown}; registered: {list(CATALOG.names)}")
+        no_daily = [n for n in value if CATALOG[n].daily is None]
+        if no_daily:
+            raise ValueError(f"{no_daily} do not take part in the daily run (their own schedule)")
+        return value
 
 
-@dataclass(frozen=True)
-class MembersConfig:
-    base_url: str = "https://members-api.parliament.uk"
-    full_after_days: int = 28  # a refresh re-reads every History when the last full one is older
-    parlparse: bool = False  # fetch the parlparse members files with each refresh
-    parlparse_base_url: str = DEFAULT_PARLPARSE_URL
-    parlparse_files: tuple[str, ...] = PARLPARSE_FILES
+class RunSection(_Section):
+    runner: Literal[RUNNERS] = "auto"  # type: ignore[valid-type]
+    workers: int | None = Field(None, ge=1, le=256)  # default: every core
+    batch_mb: float = Field(32.0, gt=0, le=4096)  # raw input per parse task
+    commit_mb: float = Field(1024.0, gt=0)  # raw input per commit
+    dask_address: str | None = None
 
 
-@dataclass(frozen=True)
-class QualityConfig:
-    max_shrink: float = 0.5
+class QualitySection(_Section):
+    max_shrink: float = Field(0.5, gt=0, le=1)
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
+class ScheduleSection(_Section):
     timezone: str = "Europe/London"
     daily: str = "30 6 * * *"  # after Hansard's overnight publication
-    members: str = "0 5 * * 1"  # weekly: names, parties and seats change rarely
 
-
-@dataclass(frozen=True)
-class Config:
-    warehouse: WarehouseConfig = field(default_factory=WarehouseConfig)
-    sources: SourcesConfig = field(default_factory=SourcesConfig)
-    api: ApiConfig = field(default_factory=ApiConfig)
-    members: MembersConfig = field(default_factory=MembersConfig)
-    quality: QualityConfig = field(default_factory=QualityConfig)
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
-
-
-def _coerce(where: str, value: Any, kind: Any) -> Any:  # noqa: ANN401
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if kind == tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
-        return tuple(value)
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}")
-    return value
-
-
-def _section(name: str, cls: type, values: dict[str, Any]) -> Any:  # noqa: ANN401
-    hints = get_type_hints(cls)
-    unknown = set(values) - set(hints)
-    if unknown:
-        raise ConfigError(f"[{name}]: unknown key(s) {sorted(unknown)}; known: {sorted(hints)}")
-    return cls(**{k: _coerce(f"{name}.{k}", v, hints[k]) for k, v in values.items()})
-
-
-def _env_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for key, raw in env.items():
-        if not key.startswith("HANSARD__"):
-            continue
-        parts = key[len("HANSARD__") :].lower().split("__")
-        if len(parts) != 2:
-            raise ConfigError(f"{key}: expected HANSARD__<SECTION>__<KEY>")
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
         try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw  # a bare string
-        out.setdefault(parts[0], {})[parts[1]] = value
-    if "HANSARD_WAREHOUSE" in env:
-        out.setdefault("warehouse", {})["root"] = env["HANSARD_WAREHOUSE"]
-    if "HANSARD_API_BASE_URL" in env:
-        out.setdefault("api", {})["base_url"] = env["HANSARD_API_BASE_URL"]
-    return out
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("daily")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return check_cron(value)
 
 
-def _validate(cfg: Config) -> None:
-    bad_sources = set(cfg.sources.enabled) - set(SOURCES)
-    if bad_sources:
-        raise ConfigError(f"sources.enabled: unknown {sorted(bad_sources)}; known {SOURCES}")
-    if not cfg.api.houses or set(cfg.api.houses) - set(HOUSES):
-        raise ConfigError(f"api.houses: must be among {HOUSES}, got {cfg.api.houses}")
-    if not cfg.api.base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"api.base_url: not an http(s) URL: {cfg.api.base_url!r}")
-    if not 0 < cfg.api.max_rps <= 50:
-        raise ConfigError(f"api.max_rps: must be in (0, 50], got {cfg.api.max_rps}")
-    if not 1 <= cfg.api.max_concurrency <= 16:
-        raise ConfigError(f"api.max_concurrency: must be 1..16, got {cfg.api.max_concurrency}")
-    if not 0 <= cfg.api.correction_days <= 366:
-        raise ConfigError(f"api.correction_days: must be 0..366, got {cfg.api.correction_days}")
-    if not 0 < cfg.quality.max_shrink <= 1:
-        raise ConfigError(f"quality.max_shrink: must be in (0, 1], got {cfg.quality.max_shrink}")
-    try:
-        ZoneInfo(cfg.schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"schedule.timezone: unknown time zone {cfg.schedule.timezone!r}"
-        ) from None
-    for name in ("daily", "members"):
-        expr = getattr(cfg.schedule, name)
-        cron = expr.split()
-        if len(cron) != 5 or not all(_CRON_FIELD.match(f) for f in cron):
-            raise ConfigError(f"schedule.{name}: not a 5-field cron expression: {expr!r}")
-    _validate_members(cfg.members)
+class _Env(EnvSettingsSource):
+    """The environment source, reading a given mapping (tests) instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        self._given = env
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {k.lower(): v for k, v in self._given.items()}
 
 
-def _validate_members(m: MembersConfig) -> None:
-    if not m.base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"members.base_url: not an http(s) URL: {m.base_url!r}")
-    if not m.parlparse_base_url.startswith(("http://", "https://")):
-        raise ConfigError(
-            f"members.parlparse_base_url: not an http(s) URL: {m.parlparse_base_url!r}"
-        )
-    bad_files = set(m.parlparse_files) - set(TWFY_MEMBERS_FILES)
-    if not m.parlparse_files or bad_files:
-        raise ConfigError(
-            f"members.parlparse_files: must be among {TWFY_MEMBERS_FILES}, got "
-            f"{list(m.parlparse_files)}"
-        )
-    if not 0 <= m.full_after_days <= 366:
-        raise ConfigError(f"members.full_after_days: must be 0..366, got {m.full_after_days}")
+class _Base(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HANSARD__", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+    TOML: ClassVar[Path | None] = None  # set on the class a load builds
+    ENVIRON: ClassVar[Mapping[str, str] | None] = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings]
+        env = cls.ENVIRON
+        sources.append(_Env(settings_cls, env) if env is not None else env_settings)
+        toml = cls.TOML
+        if toml is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml))
+        return tuple(sources)
 
 
-def config_path(env: dict[str, str] | None = None) -> Path | None:
-    env = dict(os.environ) if env is None else env
+@cache
+def _model() -> type[_Base]:
+    fields: dict[str, Any] = {
+        "warehouse": (WarehouseSection, WarehouseSection()),
+        "sources": (SourcesSection, SourcesSection()),
+        "run": (RunSection, RunSection()),
+        "quality": (QualitySection, QualitySection()),
+        "schedule": (ScheduleSection, ScheduleSection()),
+    }
+    for source in CATALOG:
+        model = source.settings.load()
+        fields[source.name] = (model, model())
+    return create_model("HansardConfig", __base__=_Base, **fields)
+
+
+Config = Any  # an instance of _model(): sections as attributes
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path | None:
+    env = os.environ if env is None else env
     if env.get("HANSARD_CONFIG"):
         path = Path(env["HANSARD_CONFIG"])
         if not path.is_file():
             raise ConfigError(f"HANSARD_CONFIG={path}: no such file")
         return path
-    default = Path("hansard.toml")
+    default = Path(DEFAULT_FILE)
     return default if default.is_file() else None
 
 
-def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
-    """Read, override and validate; raise ConfigError naming the problem."""
-    env = dict(os.environ) if env is None else env
+def _describe(e: ValidationError) -> str:
+    lines = []
+    for err in e.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "config"
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown key" if len(err["loc"]) > 1 else "unknown section"
+        got = f" (got {err['input']!r})" if err["type"] != "extra_forbidden" else ""
+        lines.append(f"- {where}: {message}{got}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read, override and validate; raise ConfigError listing every problem."""
     chosen = Path(path) if path else config_path(env)
-    data: dict[str, Any] = {}
     if chosen is not None:
+        if not chosen.is_file():
+            raise ConfigError(f"{chosen}: no such file")
         try:
-            data = tomllib.loads(chosen.read_text())
+            tomllib.loads(chosen.read_text())
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"{chosen}: {e}") from None
-    for section, values in _env_overrides(env).items():
-        data.setdefault(section, {}).update(values)
-    sections = {f.name for f in fields(Config)}
-    hints = get_type_hints(Config)
-    unknown = set(data) - sections
-    if unknown:
-        raise ConfigError(f"unknown section(s) {sorted(unknown)}; known: {sorted(sections)}")
-    built = {}
-    for name, values in data.items():
-        if not isinstance(values, dict):
-            raise ConfigError(f"[{name}] must be a table")
-        built[name] = _section(name, hints[name], values)
-    cfg = Config(**built)
-    _validate(cfg)
-    return cfg
+    bound = type("BoundConfig", (_model(),), {"TOML": chosen, "ENVIRON": env})
+    try:
+        return bound()
+    except ValidationError as e:
+        where = f" in {chosen}" if chosen else ""
+        raise ConfigError(f"{e.error_count()} problem(s){where}:\n{_describe(e)}") from None
+
+
+def section(cfg: Config, name: str) -> Any:  # noqa: ANN401
+    return getattr(cfg, name)
+
+
+def runner_settings(cfg: Config) -> RunnerSettings:
+    return RunnerSettings(cfg.run.runner, cfg.run.workers, cfg.run.dask_address)
+
+
+def as_dict(cfg: Config) -> dict[str, Any]:
+    return cfg.model_dump(mode="json")

@@ -1,123 +1,211 @@
-"""Scheduled operation: the daily incremental flow, backfill, rebuild, and their deployments.
+"""Prefect: the engine's jobs as flows, the daily run, backfill, rebuild, and the deployments
+that `hansard serve` registers and runs.
 
-`hansard serve` registers the deployments on the Prefect server named by PREFECT_API_URL and
-runs their flow runs (a long-running process); with a worker instead, see docs/operations.md.
-The daily schedule (cron, Europe/London by default) and everything else come from the
-configuration (flows/config.py), validated before anything starts.
+Every flow here calls the same engine as the CLI's local mode (`flows/run.py` through
+`flows/app.py`); what Prefect adds is the run history, the schedules, INFO logs of the engine
+in the UI (the `hansard` logger is attached to the flow run) and a `run-summary` artifact per
+flow run: inputs new/changed/unchanged, rows, rejects, partitions written, time per step.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
 
 from prefect import flow, serve
 from prefect.schedules import Cron
 
-from flows import api_fetch
-from flows.api_flow import ingest_api
+from flows import app
 from flows.config import Config, load_config
+from flows.core.source import Job
 from flows.core.warehouse import Warehouse
-from flows.members_flow import refresh_members
-from flows.text_flow import ingest_text, rebuild
+from flows.run import RunSummary
+from flows.sources import CATALOG
 
 
-def _api(cfg: Config, start: date | None, end: date | None, since_last: bool) -> dict:
-    api = cfg.api
-    summary = ingest_api(
-        start=start,
-        end=end,
-        since_last=since_last,
-        houses=list(api.houses),
-        warehouse=cfg.warehouse.root,
-        base_url=api.base_url,
-        correction_days=api.correction_days,
-        max_rps=api.max_rps,
-        max_concurrency=api.max_concurrency,
-        max_shrink=cfg.quality.max_shrink,
-    )
-    return asdict(summary)
+@contextmanager
+def engine_logs_in_prefect() -> Iterator[None]:
+    """The engine's INFO logs (logger `hansard`, any thread of this process) sent to the
+    current flow run."""
+    from prefect.logging.handlers import APILogHandler
+    from prefect.runtime import flow_run
+
+    run_id = flow_run.id
+    if run_id is None:  # not inside a flow run: nothing to send the logs to
+        yield
+        return
+    handler = APILogHandler()
+
+    def tag(record: logging.LogRecord) -> bool:
+        record.flow_run_id = run_id
+        return True
+
+    handler.addFilter(tag)
+    logger = logging.getLogger("hansard")
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def summary_markdown(summaries: dict[str, RunSummary]) -> str:
+    lines = [
+        "| job | run | inputs new | unchanged | items parsed | debates | contributions | "
+        "rejects | partitions written | seconds |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in summaries.items():
+        lines.append(
+            f"| {name} | {s.run_id} | {s.inputs_new} | {s.inputs_unchanged} | {s.items} | "
+            f"{s.debates} | {s.contributions} | {s.rejects} | {s.partitions_written} | "
+            f"{sum(s.seconds.values()):.1f} |"
+        )
+    lines.append("")
+    for name, s in summaries.items():
+        steps = ", ".join(f"{k} {v:.2f} s" for k, v in s.seconds.items())
+        lines.append(f"**{name}**: {s.message}. Steps: {steps}.")
+    return "\n".join(lines)
+
+
+def _artifact(summaries: dict[str, RunSummary]) -> None:
+    from prefect.artifacts import create_markdown_artifact
+
+    if summaries:
+        create_markdown_artifact(
+            markdown=summary_markdown(summaries), key="run-summary", description="What it did."
+        )
+
+
+def _config(config_path: str | None) -> Config:
+    return load_config(config_path)
+
+
+def _with_warehouse(job: Job, cfg: Config) -> Job:
+    if job.warehouse is None and cfg.warehouse.root:
+        return Job(job.source, job.action, job.params, cfg.warehouse.root)
+    return job
+
+
+def _run(job: Job, cfg: Config) -> RunSummary:
+    with engine_logs_in_prefect():
+        return app.run_job(_with_warehouse(job, cfg), app.options(cfg))
+
+
+@flow(name="hansard-run", log_prints=True)
+def hansard_run(job: dict[str, Any], config_path: str | None = None) -> dict[str, Any]:
+    """One job (a source's action with its parameters) through the engine."""
+    cfg = _config(config_path)
+    summary = _run(Job.from_dict(job), cfg)
+    _artifact({f"{summary.source}:{summary.flow}": summary})
+    return summary.to_dict()
+
+
+def run_each(jobs: dict[str, Job], cfg: Config) -> dict[str, RunSummary]:
+    """Run every job; one that fails does not stop the others, and fails the whole after."""
+    done: dict[str, RunSummary] = {}
+    failed: dict[str, str] = {}
+    for name, job in jobs.items():
+        try:
+            done[name] = _run(job, cfg)
+        except Exception as e:  # noqa: BLE001 (reported below, the flow fails)
+            logging.getLogger("hansard").error("%s failed: %s", name, e)
+            failed[name] = f"{type(e).__name__}: {e}"
+    if failed:
+        raise RuntimeError(f"failed: {failed}; completed: {sorted(done)}")
+    return done
+
+
+def daily_jobs(cfg: Config) -> dict[str, Job]:
+    """Each enabled source's part of the daily run, as it declares it (`Source.daily`)."""
+    wh = Warehouse.at(cfg.warehouse.root)
+    jobs = {}
+    for name in cfg.sources.enabled:
+        source = CATALOG[name]
+        job = source.daily(getattr(cfg, name), wh) if source.daily else None
+        if job is not None:
+            jobs[name] = job
+    return jobs
+
+
+def window_jobs(cfg: Config, start: date, end: date, sources: list[str] | None) -> dict[str, Job]:
+    """A date range from every chosen source that fetches by date (`Source.window`)."""
+    wh = Warehouse.at(cfg.warehouse.root)
+    chosen = sources or list(cfg.sources.enabled)
+    return {
+        name: CATALOG[name].window(getattr(cfg, name), wh, start, end)
+        for name in chosen
+        if CATALOG[name].window is not None
+    }
+
+
+def _reported(summaries: dict[str, RunSummary]) -> dict[str, Any]:
+    _artifact(summaries)
+    return {name: s.to_dict() for name, s in summaries.items()}
 
 
 @flow(name="daily", log_prints=True)
-def daily(config_path: str | None = None) -> dict:
-    """Every configured source, incrementally: new transcript pages from the inbox folder, and
-    Hansard API days since the last fetched one minus the correction window."""
-    cfg = load_config(config_path)
-    results: dict = {}
-    inbox = Path(cfg.sources.text_inbox)
-    if "pp_text" in cfg.sources.enabled and inbox.is_dir():
-        results["pp_text"] = asdict(ingest_text([str(inbox)], cfg.warehouse.root))
-    if "hansard_api" in cfg.sources.enabled:
-        wh = Warehouse.at(cfg.warehouse.root)
-        if api_fetch.snapshot_days(wh):
-            results["hansard_api"] = _api(cfg, None, None, since_last=True)
-        else:  # first run: the correction window up to today
-            today = datetime.now(UTC).date()
-            start = today - timedelta(days=cfg.api.correction_days)
-            results["hansard_api"] = _api(cfg, start, today, since_last=False)
-    return results
+def daily(config_path: str | None = None) -> dict[str, Any]:
+    """Every enabled source ([sources] enabled), incrementally, as each source declares it."""
+    cfg = _config(config_path)
+    return _reported(run_each(daily_jobs(cfg), cfg))
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(start: date, end: date, config_path: str | None = None) -> dict:
-    """Fetch a date range from the Hansard API (weeks or years: days are fetched in parallel,
-    politely rate-limited; re-running is cheap, unchanged days cost only their requests)."""
-    return _api(load_config(config_path), start, end, since_last=False)
+def backfill(
+    start: date, end: date, config_path: str | None = None, sources: list[str] | None = None
+) -> dict[str, Any]:
+    """A date range from every source that fetches by date (default: the enabled ones)."""
+    cfg = _config(config_path)
+    return _reported(run_each(window_jobs(cfg, start, end, sources), cfg))
 
 
-@flow(name="members-refresh", log_prints=True)
-def members_refresh(config_path: str | None = None) -> dict:
-    """Members, their names, parties and seats with dates, for the sitting dates published so
-    far; then every contribution's speaker re-resolved."""
-    cfg = load_config(config_path)
-    summary = refresh_members(
-        warehouse=cfg.warehouse.root,
-        base_url=cfg.members.base_url,
-        houses=list(cfg.api.houses),
-        max_rps=cfg.api.max_rps,
-        max_concurrency=cfg.api.max_concurrency,
-        max_shrink=cfg.quality.max_shrink,
-        full_after_days=cfg.members.full_after_days,
-        parlparse=cfg.members.parlparse,
-        parlparse_base_url=cfg.members.parlparse_base_url,
-        parlparse_files=list(cfg.members.parlparse_files),
-    )
-    return asdict(summary)
+@flow(name="rebuild", log_prints=True)
+def rebuild(config_path: str | None = None) -> dict[str, Any]:
+    """Every table regenerated from the raw zone alone (offline)."""
+    cfg = _config(config_path)
+    with engine_logs_in_prefect():
+        summary = app.rebuild(cfg.warehouse.root, app.options(cfg))
+    _artifact({"rebuild": summary})
+    return summary.to_dict()
 
 
-@flow(name="rebuild-from-raw", log_prints=True)
-def rebuild_from_raw(config_path: str | None = None) -> dict:
-    """Regenerate every table from the raw zone alone (offline)."""
-    return asdict(rebuild(load_config(config_path).warehouse.root))
-
-
-def deployments(cfg: Config, config_path: str | None = None):  # noqa: ANN201
+def deployments(cfg: Config, config_path: str | None = None) -> list:
     params = {"config_path": config_path} if config_path else {}
     tz = cfg.schedule.timezone
-    return [
+    made = [
         daily.to_deployment(
             name="daily",
             schedule=Cron(cfg.schedule.daily, timezone=tz),
             parameters=params,
-            description="Every configured source, incrementally, with the correction window.",
+            description="Every enabled source, incrementally, with its correction window.",
         ),
         backfill.to_deployment(
-            name="backfill", parameters=params, description="A date range from the Hansard API."
+            name="backfill", parameters=params, description="A date range, every dated source."
         ),
-        rebuild_from_raw.to_deployment(
-            name="rebuild", parameters=params, description="Every table from the raw zone, offline."
-        ),
-        members_refresh.to_deployment(
-            name="members-refresh",
-            schedule=Cron(cfg.schedule.members, timezone=tz),
-            parameters=params,
-            description="Members API dimension and speaker resolution.",
+        rebuild.to_deployment(
+            name="rebuild", parameters=params, description="Every table from the raw zone."
         ),
     ]
+    for source in CATALOG:
+        for job in source.schedules(getattr(cfg, source.name)) if source.schedules else []:
+            made.append(
+                hansard_run.to_deployment(
+                    name=job.name,
+                    schedule=Cron(job.cron, timezone=tz),
+                    parameters={"job": _with_warehouse(job.job, cfg).to_dict(), **params},
+                    description=job.description,
+                )
+            )
+    return made
 
 
 def serve_all(config_path: str | None = None) -> None:
-    cfg = load_config(config_path)  # invalid config fails here, before anything is registered
+    cfg = load_config(config_path)  # an invalid config fails here, before anything registers
     serve(*deployments(cfg, config_path))

@@ -34,11 +34,6 @@ class Table:
     columns: tuple[Column, ...]
     description: str
     order_by: tuple[str, ...] = ()  # row order inside every file: output is deterministic
-    sources: tuple[str, ...] = ()  # the input families that fill it; () = every source
-
-    def fed_by(self, source: str) -> bool:
-        """Whether rows from `source` can appear in this table."""
-        return not self.sources or source in self.sources
 
     @cached_property  # built once per table: publish asks for it for every partition
     def schema(self) -> pl.Schema:
@@ -79,15 +74,14 @@ LOCATIONS = (
     "Written Answers",
 )
 CONTRIBUTION_TYPES = ("speech", "question", "collective", "written", "answer", "procedural")
-SOURCES = ("pp_text", "hansard_api", "twfy_xml", "members_api", "twfy_members")
 
 _SOURCE = _c(
     "source",
     STR,
     False,
-    "Input family the row came from: `pp_text` (transcript text), `hansard_api` (the "
-    "official Hansard API) or `twfy_xml` (TheyWorkForYou / ParlParse XML). A partition key "
-    "wherever the table is partitioned.",
+    "The source the row came from (its name in the source registry: see Sources above, or "
+    "`hansard status`); `raw_inputs` names the raw-zone folder. A partition key wherever the "
+    "table is partitioned.",
 )
 TS_LOCAL = pl.Datetime("us")
 _RAW = _c(
@@ -379,7 +373,6 @@ INGEST_RUNS = Table(
 
 DIVISIONS = Table(
     name="divisions",
-    sources=("twfy_xml",),
     grain="One row per division (a recorded vote) of a sitting.",
     key=("division_id",),
     partition_by=("source", "house", "sitting_year"),
@@ -412,7 +405,6 @@ DIVISIONS = Table(
 
 DIVISION_VOTES = Table(
     name="division_votes",
-    sources=("twfy_xml",),
     grain="One row per name in a division's vote lists.",
     key=("division_id", "ordinal"),
     partition_by=("source", "house", "sitting_year"),
@@ -461,7 +453,6 @@ DIVISION_VOTES = Table(
 
 ID_REDIRECTS = Table(
     name="id_redirects",
-    sources=("twfy_xml",),
     grain="One row per redirect from a superseded version's gid to a newer one.",
     key=("old_gid", "direct_gid"),
     partition_by=("source",),
@@ -516,7 +507,6 @@ _ORDINAL = _c(
 
 MEMBERS = Table(
     name="members",
-    sources=("members_api",),
     grain="One row per member of either House (a Parliament member id).",
     key=("member_id",),
     partition_by=(),
@@ -566,7 +556,6 @@ MEMBERS = Table(
 
 MEMBER_PARTIES = Table(
     name="member_parties",
-    sources=("members_api",),
     grain="One row per period of a member in one party (Members API `partyHistory`).",
     key=("member_id", "ordinal"),
     partition_by=(),
@@ -593,7 +582,6 @@ MEMBER_PARTIES = Table(
 
 MEMBER_HOUSES = Table(
     name="member_houses",
-    sources=("members_api",),
     grain="One row per house membership (Members API `houseMembershipHistory`).",
     key=("member_id", "ordinal"),
     partition_by=(),
@@ -625,7 +613,6 @@ MEMBER_HOUSES = Table(
 
 MEMBER_NAMES = Table(
     name="member_names",
-    sources=("members_api",),
     grain="One row per name a member had over a period (Members API `nameHistory`).",
     key=("member_id", "ordinal"),
     partition_by=(),
@@ -646,7 +633,6 @@ MEMBER_NAMES = Table(
 
 TWFY_PEOPLE = Table(
     name="twfy_people",
-    sources=("twfy_xml",),
     grain="One row per TheyWorkForYou id: a person, or a membership or office they held.",
     key=("twfy_id",),
     partition_by=(),

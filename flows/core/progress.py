@@ -1,15 +1,18 @@
-"""Progress bars for long runs: shown on an interactive terminal, silent otherwise (CI, cron)."""
+"""Progress of long work: a bar on an interactive terminal, INFO log lines otherwise (CI, cron,
+Prefect's UI), so a run of many batches says where it is either way."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from rich.progress import track
-
 T = TypeVar("T")
+LOG = logging.getLogger("hansard.progress")
 
 
 def interactive() -> bool:
@@ -17,7 +20,33 @@ def interactive() -> bool:
 
 
 def progress(items: Iterable[T], total: int, what: str) -> Iterator[T]:
-    if interactive() and total > 1:
-        yield from track(items, total=total, description=what, transient=True)
-    else:
-        yield from items
+    with phase(what, total) as step:
+        for item in items:
+            yield item
+            step()
+
+
+@contextmanager
+def phase(what: str, total: int, log: logging.Logger = LOG) -> Iterator[Callable[[int], None]]:
+    """A counter for `total` units of `what`: call the yielded function as units finish."""
+    if total <= 1:
+        yield lambda n=1: None
+        return
+    if interactive():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task(what, total=total)
+            yield lambda n=1: bar.advance(task, n)
+        return
+    done, last = 0, time.monotonic()
+
+    def step(n: int = 1) -> None:
+        nonlocal done, last
+        done += n
+        now = time.monotonic()
+        if done == total or now - last >= 10:  # a line every 10 s at most, and at the end
+            last = now
+            log.info("%s: %d/%d", what, done, total)
+
+    yield step

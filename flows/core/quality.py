@@ -7,8 +7,6 @@ every problem, and the previously published state stays as it was.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -21,6 +19,7 @@ from flows.core.publish import (
     partition_dir,
     staged_file,
 )
+from flows.core.rules import GateRules
 from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, DEBATES, TABLES
 
@@ -30,13 +29,6 @@ class QualityGateError(RuntimeError):
         report = "\n".join(f"- {p}" for p in problems)
         super().__init__(f"quality gate failed; nothing was published:\n{report}")
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class GateRules:
-    max_shrink: float = 0.5  # a partition may lose at most this share of its rows
-    min_rows: int = 20  # … once it has at least this many
-    date_range: tuple[date, date] | None = None  # new rows must fall inside (API runs)
 
 
 def _column(path, name: str) -> set:  # noqa: ANN001

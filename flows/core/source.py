@@ -24,20 +24,20 @@ What a source declares:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from flows.core.quality import GateRules
 from flows.core.raw_zone import RawEntry
+from flows.core.rules import GateRules
 
 if TYPE_CHECKING:  # the contract names these types; importing them costs start-up time
     import polars as pl
     from pydantic import BaseModel
 
     from flows.core.warehouse import Warehouse
-    from transforms.schema import Table
 
 Rows = dict[str, list[dict[str, Any]]]  # table name → row dicts, as the pure parsers give them
 Published = Mapping[str, tuple[str, ...]]  # ledger: work item key → the raw sha256s it was made of
@@ -52,10 +52,14 @@ class WorkItem:
     context: tuple[RawEntry, ...] = ()  # shared inputs the parse also reads (members files)
     house: str | None = None  # where its rows land, when known before parsing
     day: date | None = None
+    marks: tuple[str, ...] = ()  # anything else its rows depend on (the order of refreshes)
 
     @property
     def shas(self) -> tuple[str, ...]:
-        return tuple(sorted({e.raw_sha256 for e in (*self.entries, *self.context)}))
+        """What the ledger records: the sha256s of its inputs (and its marks)."""
+        return tuple(
+            sorted({e.raw_sha256 for e in (*self.entries, *self.context)} | set(self.marks))
+        )
 
     @property
     def size(self) -> int:
@@ -64,14 +68,15 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class Scope:
-    """What committing some work items does besides merging their rows in.
+    """What committing some work items does besides merging their rows in, per table name.
 
-    `drop[table]` removes existing rows (in the partitions the new rows or `touch` reach);
-    `replace` names partitions rewritten from the new rows alone; `rules` is the gate."""
+    `drop[table]` removes existing rows from the partitions the new rows or `touch[table]`
+    reach; `replace[table]` names partitions rewritten from the new rows alone; `rules` are
+    the gate's (the run's max_shrink applies)."""
 
     drop: Mapping[str, pl.Expr] = field(default_factory=dict)
-    touch: Sequence[Mapping[str, object]] = ()
-    replace: Sequence[Mapping[str, object]] = ()
+    touch: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
+    replace: Mapping[str, Sequence[Mapping[str, object]]] = field(default_factory=dict)
     rules: GateRules = field(default_factory=GateRules)
 
 
@@ -127,7 +132,19 @@ class Job:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Job:
-        return cls(data["source"], data["action"], dict(data.get("params") or {}), data.get("warehouse"))
+        return cls(
+            data["source"], data["action"], dict(data.get("params") or {}), data.get("warehouse")
+        )
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A job of a source's own, on its own cron schedule (a deployment)."""
+
+    name: str
+    cron: str
+    job: Job
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,19 +158,41 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A module-level object named by its import path (`package.module:name`), loaded when
+    first used: the registry stays cheap to import (no polars, lxml or pydantic until a run
+    needs them), and a Ref pickles as its path, so a worker process loads the function itself."""
+
+    path: str
+
+    def load(self) -> Any:  # noqa: ANN401
+        module, _, name = self.path.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        return self.load()(*args, **kwargs)
+
+
+@dataclass(frozen=True)
 class Source:
     name: str
     title: str
     raw_sources: tuple[str, ...]
-    tables: tuple[Table, ...]
+    tables: tuple[str, ...]  # names in transforms.schema.TABLES
     items: Callable[[Warehouse], Iterable[WorkItem]]
     parse: Callable[[Warehouse, WorkItem], Rows]  # a module-level function: run in workers
     actions: Mapping[str, Action]
-    settings: type[BaseModel]
+    settings: Callable[[], type[BaseModel]]  # a Ref to its config section's model
     scope: Callable[[Sequence[WorkItem], Published], Scope] = merge_scope
     plan: Callable[[Iterable[WorkItem], Published], Plan] = pending_plan
     cli: Callable[..., None] | None = None  # registers its commands: cli(app, context)
-    daily: Callable[[Any], Job | None] | None = None  # its part of the daily run, from settings
+    daily: Callable[..., Job | None] | None = None  # its part of the daily run: daily(settings, wh)
+    window: Callable[..., Job] | None = (
+        None  # a backfill of a date range: window(settings, wh, a, b)
+    )
+    schedules: Callable[..., list[Scheduled]] | None = (
+        None  # its own cron jobs: schedules(settings)
+    )
     identity_raw: tuple[str, ...] = ()  # raw folders where it keeps ParlParse members files
     summary: str = ""  # one paragraph for `hansard status` and the docs
 

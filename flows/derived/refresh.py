@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,16 +26,18 @@ from typing import Protocol
 
 import polars as pl
 
+from flows.core.progress import phase
 from flows.core.publish import (
     FILE_NAME,
     Partition,
+    Plan,
     existing_partitions,
     file_metadata,
     partition_dir,
     stage,
-    staging,
 )
 from flows.core.quality import GateRules, enforce
+from flows.core.runner import InlineExecutor, bounded
 from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, empty
 
@@ -96,55 +99,83 @@ def _spec(part: Partition) -> dict[str, object]:
     return dict(zip(CONTRIBUTIONS.partition_by, part, strict=True))
 
 
-def _publish_part(
+def _stage_part(
     wh: Warehouse,
     tables: Sequence[Table],
     frames: dict[str, pl.DataFrame],
     part: Partition,
     signature: str | None,
-) -> None:
+) -> Plan:
+    """Stage one derived partition (nothing published yet)."""
     meta = {SIGNATURE_KEY: signature} if signature else None
-    with staging(wh) as plan:
+    plan = Plan.new(wh)
+    try:
         for table in tables:
             stage(wh, table, frames[table.name], plan, replace=[_spec(part)], metadata=meta)
-        enforce(wh, plan, frames, GateRules(max_shrink=1.0))  # mirrors its gated input
+    except BaseException:
+        plan.abort()
+        raise
+    return plan
+
+
+def _publish_staged(wh: Warehouse, plan: Plan) -> None:
+    enforce(wh, plan, {}, GateRules(max_shrink=1.0))  # mirrors its gated input
     plan.commit()
+
+
+def derive_task(
+    deriver: Deriver, root: str, part: Partition, signature: str
+) -> tuple[Plan, int, Partition]:
+    """Derive and stage one partition (a runner task): the staged plan, the rows of
+    tables[0], the partition."""
+    wh = Warehouse(Path(root))
+    file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+    frames = deriver.derive(file, part)
+    plan = _stage_part(wh, deriver.tables, frames, part, signature)
+    return plan, frames[deriver.tables[0].name].height, part
 
 
 def refresh_derived(
     wh: Warehouse,
     derivers: Sequence[Deriver],
     *,
+    executor: Callable[[int, float], Executor] | None = None,
+    in_flight: int = 1,
     on_partition: Callable[[str, Partition, int], None] | None = None,
 ) -> DeriveSummary:
-    """Bring every deriver's tables up to date with the published contributions."""
+    """Bring every deriver's tables up to date with the published contributions. Partitions
+    are derived as runner tasks (`executor(tasks, bytes)` gives the runner; inline by default) and
+    published one by one as they finish."""
     start = time.perf_counter()
     parts = existing_partitions(wh, CONTRIBUTIONS)
     summary = DeriveSummary(partitions=len(parts), by_deriver={})
     for deriver in derivers:
         fingerprint = deriver.fingerprint()
-        done = 0
+        todo = []
         for part in parts:
             file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
             signature = f"{file_sha256(file)}:{fingerprint}"
-            if signature_of(wh, deriver.tables[0], part) == signature:
-                continue
-            frames = deriver.derive(file, part)
-            _publish_part(wh, deriver.tables, frames, part, signature)
-            done += 1
-            summary.rows += frames[deriver.tables[0].name].height
-            if on_partition:
-                on_partition(deriver.name, part, frames[deriver.tables[0].name].height)
+            if signature_of(wh, deriver.tables[0], part) != signature:
+                todo.append((deriver, str(wh.root), part, signature))
+        size = sum(
+            (partition_dir(wh, CONTRIBUTIONS, a[2]) / FILE_NAME).stat().st_size for a in todo
+        )
+        runner = executor(len(todo), size * 6) if executor else InlineExecutor()  # ~text bytes
+        with phase(f"deriving {deriver.name}", len(todo)) as step:
+            for plan, rows, part in bounded(runner, derive_task, todo, in_flight):
+                _publish_staged(wh, plan)
+                summary.rows += rows
+                step(1)
+                if on_partition:
+                    on_partition(deriver.name, part, rows)
         live = set(parts)
         gone = {p for t in deriver.tables for p in existing_partitions(wh, t)} - live
         for part in sorted(gone):
             frames = {t.name: empty(t) for t in deriver.tables}
-            _publish_part(wh, deriver.tables, frames, part, None)
+            _publish_staged(wh, _stage_part(wh, deriver.tables, frames, part, None))
             summary.removed += 1
-        summary.derived += done
-        summary.by_deriver[deriver.name] = done
-        if hasattr(deriver, "close"):
-            deriver.close()
+        summary.derived += len(todo)
+        summary.by_deriver[deriver.name] = len(todo)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -155,22 +186,12 @@ class SearchIndex:
     name = "search-index"
     tables = (SEARCH_DOCS, SEARCH_POSTINGS)
 
-    def __init__(self) -> None:
-        self._con = None  # one DuckDB (fts loaded, stopwords in place) for every partition
-
     def fingerprint(self) -> str:
         from flows.derived.search import SEARCH_VERSION
 
         return SEARCH_VERSION
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
-        from flows.derived.search import connect, index_partition
+        from flows.derived.search import index_partition, shared_connection
 
-        if self._con is None:
-            self._con = connect()
-        return index_partition(contributions_file, part, self._con)
-
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-            self._con = None
+        return index_partition(contributions_file, part, shared_connection())

@@ -1,37 +1,29 @@
 """Keep `speaker_resolutions` (and the other tables derived from contributions) up to date.
 
-`resolve_all(wh)` first replaces twfy_people from the newest stored ParlParse members files
-(people.xml, all-members-2010.xml), whichever flow stored them, then runs flows.derived.refresh over
-every contributions partition: a speaker_resolutions partition is recomputed — the columns
-resolution needs (not the text) through the pure resolver, transforms/resolve.py — only when
-its contributions file or the members inputs changed; the search index follows the same way.
-Call it while holding the writer lock, after any publish of contributions or of the members
-tables: the ingest flows and the members refresh do.
+`refresh_all` first brings twfy_people up to date with the newest stored ParlParse members files
+(people.json, people.xml, all-members-2010.xml: flows/core/identity.py), whichever source
+stored them, then runs flows.derived.refresh over every contributions partition: a
+speaker_resolutions partition is recomputed — the columns resolution needs (not the text)
+through the pure resolver, transforms/resolve.py — only when its contributions file or the
+members inputs changed; the search index follows the same way. The engine calls it, holding
+the writer lock, after every run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 import pyarrow.parquet as pq
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
-from flows import members_fetch
-from flows.core.publish import (
-    FILE_NAME,
-    Partition,
-    existing_partitions,
-    partition_dir,
-    read_table,
-    stage,
-    staging,
-)
-from flows.core.quality import GateRules, enforce
+from flows.core import identity
+from flows.core.publish import FILE_NAME, Partition, existing_partitions, partition_dir, read_table
 from flows.core.warehouse import Warehouse
 from flows.derived.refresh import Deriver, SearchIndex, file_sha256, refresh_derived
 from transforms.common.parlparse_people import person_member_ids
@@ -120,13 +112,9 @@ class ResolutionSummary:
         )
 
 
-def current_twfy_people(wh: Warehouse) -> tuple[list[dict], bool]:
-    """(twfy_people rows, whether they were derived now): from the newest stored members files
-    when there are any (a TheyWorkForYou ingest or a members refresh may have stored a new
-    one; deriving takes a fraction of a second), else as published."""
-    if members_fetch.newest_twfy_members(wh):
-        return members_fetch.twfy_rows(wh), True
-    return read_table(wh, TWFY_PEOPLE).to_dicts(), False
+def current_twfy_people(wh: Warehouse, identity_raw: Iterable[str] = ()) -> tuple[list[dict], bool]:
+    """(twfy_people rows, whether they come from stored members files)."""
+    return identity.current_people(wh, identity_raw)
 
 
 def _members_fingerprint(wh: Warehouse, twfy: list[dict]) -> str:
@@ -142,30 +130,45 @@ def _members_fingerprint(wh: Warehouse, twfy: list[dict]) -> str:
     return digest.hexdigest()[:32]
 
 
+_DIRECTORIES: dict[str, Directory] = {}  # per process: fingerprint → directory
+_DIRECTORIES_LOCK = threading.Lock()
+
+
 class SpeakerResolution:
     """The resolution deriver (flows.derived.refresh): one speaker_resolutions partition per
-    contributions partition, from the columns resolution needs (not the text)."""
+    contributions partition, from the columns resolution needs (not the text). `twfy`: the
+    person → member mapping rows (default: the published twfy_people). A worker
+    builds the members directory from the published tables once per fingerprint."""
 
     name = "resolve-speakers"
     tables = (SPEAKER_RESOLUTIONS,)
 
-    def __init__(self, wh: Warehouse, twfy: list[dict]) -> None:
-        self.wh, self.twfy = wh, twfy
-        self._directory: Directory | None = None
+    def __init__(self, wh: Warehouse, twfy: list[dict] | None = None) -> None:
+        self.wh = wh
+        self.twfy = twfy
+        self._fingerprint: str | None = None
+
+    def _twfy(self) -> list[dict]:
+        return self.twfy if self.twfy is not None else read_table(self.wh, TWFY_PEOPLE).to_dicts()
 
     def fingerprint(self) -> str:
-        return _members_fingerprint(self.wh, self.twfy)
+        if self._fingerprint is None:
+            self._fingerprint = _members_fingerprint(self.wh, self._twfy())
+        return self._fingerprint
 
     @property
     def directory(self) -> Directory:
-        if self._directory is None:  # built only when some partition needs resolving
-            self._directory = build_directory(
-                read_table(self.wh, MEMBERS).to_dicts(),
-                read_table(self.wh, MEMBER_NAMES).to_dicts(),
-                read_table(self.wh, MEMBER_HOUSES).to_dicts(),
-                person_member_ids(self.twfy),
-            )
-        return self._directory
+        key = f"{self.wh.root}:{self.fingerprint()}"
+        with _DIRECTORIES_LOCK:  # built once, when some partition needs resolving
+            if key not in _DIRECTORIES:
+                _DIRECTORIES.clear()
+                _DIRECTORIES[key] = build_directory(
+                    read_table(self.wh, MEMBERS).to_dicts(),
+                    read_table(self.wh, MEMBER_NAMES).to_dicts(),
+                    read_table(self.wh, MEMBER_HOUSES).to_dicts(),
+                    person_member_ids(self._twfy()),
+                )
+            return _DIRECTORIES[key]
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
         rows = read_file_columns(contributions_file, part, RESOLVE_COLUMNS)
@@ -200,45 +203,33 @@ def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
     return ResolutionSummary(df.height, dict(counts.iter_rows()), written)
 
 
-def publish_twfy_people(wh: Warehouse, twfy: list[dict]) -> int:
-    """Replace twfy_people with rows derived from the newest stored members files."""
-    frames = {TWFY_PEOPLE.name: frame(TWFY_PEOPLE, twfy)}
-    with staging(wh) as plan:
-        stage(wh, TWFY_PEOPLE, frames[TWFY_PEOPLE.name], plan, replace=[{}])
-        enforce(wh, plan, frames, GateRules(max_shrink=1.0))
-    return len(plan.commit())
-
-
-def derivers(wh: Warehouse, twfy: list[dict]) -> list[Deriver]:
+def derivers(wh: Warehouse, twfy: list[dict] | None = None) -> list[Deriver]:
     """Every table derived from contributions, in the order they are refreshed."""
     return [SpeakerResolution(wh, twfy), SearchIndex()]
 
 
-def resolve_all(wh: Warehouse) -> ResolutionSummary:
-    """Bring speaker_resolutions (and the other derived tables: the search index) up to date
-    with contributions and the members tables, recomputing only partitions whose inputs
-    changed; twfy_people is first replaced when members files are stored. Returns the
-    counts by method over everything published."""
-    twfy, derived = current_twfy_people(wh)
-    written = publish_twfy_people(wh, twfy) if derived else 0
-    summary = refresh_derived(wh, derivers(wh, twfy))
+def resolve_all(
+    wh: Warehouse,
+    identity_raw: Iterable[str] = (),
+    executor: Callable[[int, float], Executor] | None = None,
+    in_flight: int = 1,
+) -> ResolutionSummary:
+    """Bring twfy_people, speaker_resolutions and the search index up to date, recomputing
+    only partitions whose inputs changed. Returns the counts by method over everything
+    published."""
+    _, written = identity.refresh_people(wh, identity_raw)
+    summary = refresh_derived(wh, derivers(wh), executor=executor, in_flight=in_flight)
     return published_summary(wh, written + summary.derived + summary.removed)
 
 
-@task(name="resolve-speakers", cache_policy=NO_CACHE)
-def resolve_speakers(wh: Warehouse) -> ResolutionSummary:
-    """resolve_all as a Prefect task (the ingest flows and the members refresh run it)."""
-    return resolve_all(wh)
-
-
-def resolve_now(warehouse: str | None = None) -> ResolutionSummary:
-    """Resolve every speaker again on its own (e.g. `hansard members resolve`): takes the
-    writer lock, publishes speaker_resolutions, refreshes the views."""
-    from flows.core.lock import writer_lock
-    from flows.core.views import refresh_views
-
-    wh = Warehouse.at(warehouse)
-    with writer_lock(wh.lock_path, "resolve-speakers"):
-        summary = resolve_all(wh)
-        refresh_views(wh)
-    return summary
+def refresh_all(
+    wh: Warehouse,
+    identity_raw: Iterable[str],
+    executor: Callable[[int, float], Executor] | None = None,
+    in_flight: int = 1,
+) -> tuple[str, ResolutionSummary]:
+    """resolve_all, and what it did in one line (the engine's derived step)."""
+    _, written = identity.refresh_people(wh, identity_raw)
+    summary = refresh_derived(wh, derivers(wh), executor=executor, in_flight=in_flight)
+    resolution = published_summary(wh, written + summary.derived + summary.removed)
+    return f"{summary.describe()}; {resolution.describe()}", resolution

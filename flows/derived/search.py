@@ -22,6 +22,8 @@ Everything runs in a small in-memory DuckDB (a few threads, a memory limit), rea
 
 from __future__ import annotations
 
+import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -172,3 +174,16 @@ def index_partition(
         SEARCH_POSTINGS.name: _with_partition(SEARCH_POSTINGS, postings, part),
         SEARCH_DOCS.name: _with_partition(SEARCH_DOCS, docs, part),
     }
+
+
+_SHARED = threading.local()
+
+
+def shared_connection() -> duckdb.DuckDBPyConnection:
+    """One indexing connection per thread, kept for every partition it indexes (a DuckDB
+    connection is not shared between threads; a worker process indexes on its own core)."""
+    con = getattr(_SHARED, "con", None)
+    if con is None:
+        threads = 1 if os.environ.get("HANSARD_WORKER") else THREADS
+        con = _SHARED.con = connect(threads=threads, memory_limit=MEMORY_LIMIT)
+    return con

@@ -48,7 +48,7 @@ def test_ours_half_publishes_every_item(tmp_path: Path) -> None:
     assert out["rows"]["debates"] >= 6
     assert "views_error" not in out, out.get("views_error")
     assert out["output_bytes"] > 0 and (tmp_path / "ours-warehouse" / "hansard.duckdb").exists()
-    assert [p["step"].split(" ")[0] for p in out["phases"]][:3] == ["read", "parse", "publish"]
+    assert [p["step"].split(" ")[0] for p in out["phases"]][:3] == ["read", "parse", "after"]
 
 
 @pytest.mark.corpus

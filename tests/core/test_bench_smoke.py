@@ -10,8 +10,6 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 from transforms.pp_text.parse import PageInput, parse_page
 from transforms.twfy_xml.parse import parse_file
@@ -81,13 +79,12 @@ def test_generated_api_recordings_are_deterministic_and_exact(tmp_path: Path) ->
     assert other["contributions"] == 1500
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_generated_api_recordings_are_served_and_ingested_whole(
     tmp_path: Path, warehouse: object
 ) -> None:
-    from flows.api_flow import ingest_api
     from flows.core.publish import read_table
     from tests.support.replay_server import ReplayServer, fixture_routes
+    from tests.support.runs import ingest_api
     from transforms.schema import CONTRIBUTIONS, DEBATES
 
     meta = generate_api(tmp_path / "api", "--days", "2", "--seed", "5")

@@ -1,42 +1,73 @@
-"""Configuration: TOML file, environment overrides, and clear errors before any run starts."""
+"""Configuration: TOML file, environment overrides, every error reported at once before any
+run starts, cron checked by the Prefect scheduler's own parser, one section per source."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from flows.config import ConfigError, load_config
+from flows.sources import CATALOG
 from tests.conftest import ROOT, SAMPLE
 
 
 def test_defaults_and_the_example_file_agree() -> None:
-    assert load_config(ROOT / "hansard.toml.example", env={}) == load_config(env={})
+    example = ROOT / "hansard.toml.example"
+    assert load_config(example, env={}).model_dump() == load_config(env={}).model_dump()
+    sections = set(tomllib.loads(example.read_text()))
+    assert set(CATALOG.names) <= sections, "every registered source has its example section"
+
+
+def test_every_registered_source_has_a_config_section() -> None:
+    cfg = load_config(env={})
+    for source in CATALOG:
+        assert getattr(cfg, source.name).model_dump() == source.settings.load()().model_dump()
 
 
 def test_file_then_environment_overrides(tmp_path: Path) -> None:
     path = tmp_path / "h.toml"
-    path.write_text('[api]\nmax_rps = 4\nhouses = ["Lords"]\n[warehouse]\nroot = "/data/w"\n')
-    cfg = load_config(
-        path, env={"HANSARD__API__MAX_RPS": "2.5", "HANSARD_API_BASE_URL": "http://127.0.0.1:9"}
+    path.write_text(
+        '[hansard_api]\nmax_rps = 4\nhouses = ["Lords"]\n[warehouse]\nroot = "/data/w"\n'
     )
-    assert (cfg.api.max_rps, cfg.api.houses, cfg.warehouse.root) == (2.5, ("Lords",), "/data/w")
-    assert cfg.api.base_url == "http://127.0.0.1:9"
-    assert load_config(env={"HANSARD_CONFIG": str(path)}).api.houses == ("Lords",)
+    cfg = load_config(path, env={"HANSARD__HANSARD_API__MAX_RPS": "2.5"})
+    assert (cfg.hansard_api.max_rps, cfg.hansard_api.houses, cfg.warehouse.root) == (
+        2.5,
+        ("Lords",),
+        "/data/w",
+    )
+    assert load_config(env={"HANSARD_CONFIG": str(path)}).hansard_api.houses == ("Lords",)
+    env = {"HANSARD__SOURCES__ENABLED": '["twfy_xml"]', "HANSARD__RUN__WORKERS": "3"}
+    cfg = load_config(env=env)
+    assert cfg.sources.enabled == ("twfy_xml",) and cfg.run.workers == 3
+
+
+@pytest.mark.parametrize("cron", ["0 6 * * mon-fri", "@daily", "*/15 * * * *", "0 5 * * 1"])
+def test_cron_accepted_as_the_scheduler_accepts_it(cron: str) -> None:
+    assert load_config(env={"HANSARD__SCHEDULE__DAILY": cron}).schedule.daily == cron
+
+
+@pytest.mark.parametrize("cron", ["61 * * * *", "every day", "0 6 * *", "H 6 * * *"])
+def test_cron_refused_as_the_scheduler_refuses_it(cron: str) -> None:
+    with pytest.raises(ConfigError, match="schedule.daily"):
+        load_config(env={"HANSARD__SCHEDULE__DAILY": cron})
 
 
 @pytest.mark.parametrize(
     ("text", "env", "message"),
     [
-        ("[api]\nmax_rsp = 3\n", {}, r"\[api\]: unknown key\(s\) \['max_rsp'\]"),
-        ("[apis]\n", {}, r"unknown section\(s\) \['apis'\]"),
-        ('[api]\nmax_rps = "fast"\n', {}, "api.max_rps: expected float"),
-        ("[api]\nmax_rps = 500\n", {}, r"api.max_rps: must be in \(0, 50\]"),
-        ('[api]\nhouses = ["Commons", "Senate"]\n', {}, "api.houses: must be among"),
+        ("[hansard_api]\nmax_rsp = 3\n", {}, r"hansard_api\.max_rsp: unknown key"),
+        ("[apis]\n", {}, r"apis: unknown section"),
+        ('[hansard_api]\nmax_rps = "fast"\n', {}, r"hansard_api\.max_rps: Input should be a valid"),
+        ("[hansard_api]\nmax_rps = 500\n", {}, r"hansard_api\.max_rps: Input should be less"),
+        ('[hansard_api]\nhouses = ["Commons", "Senate"]\n', {}, "hansard_api.houses: must be"),
         ('[schedule]\ntimezone = "Mars/Olympus"\n', {}, "unknown time zone"),
-        ("", {"HANSARD__SCHEDULE__DAILY": "every day"}, "not a 5-field cron"),
-        ("", {"HANSARD__SOURCES__ENABLED": '["fax"]'}, "sources.enabled: unknown"),
-        ("[api\n", {}, "h.toml"),
+        ("", {"HANSARD__SOURCES__ENABLED": '["fax"]'}, r"sources\.enabled: unknown source"),
+        ("", {"HANSARD__SOURCES__ENABLED": '["members"]'}, "own schedule"),
+        ('[run]\nrunner = "cloud"\n', {}, r"run\.runner"),
+        ('[twfy_xml]\nfolders = ["nope"]\n', {}, r"twfy_xml\.folders: must be among"),
+        ("[hansard_api\n", {}, "h.toml"),
     ],
 )
 def test_invalid_config_is_a_clear_error(
@@ -48,16 +79,35 @@ def test_invalid_config_is_a_clear_error(
         load_config(path, env=env)
 
 
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "h.toml"
+    path.write_text(
+        '[hansard_api]\nmax_rps = 500\nhouses = ["Senate"]\n[schedule]\ndaily = "61 * * * *"\n'
+        '[members]\nschedule = "weekly"\n[nonsense]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, env={})
+    text = str(caught.value)
+    assert text.startswith("5 problem(s)")
+    for where in (
+        "hansard_api.max_rps",
+        "hansard_api.houses",
+        "schedule.daily",
+        "members.schedule",
+        "nonsense",
+    ):
+        assert f"- {where}:" in text
+
+
 def test_missing_config_file_named_by_the_environment() -> None:
     with pytest.raises(ConfigError, match="no such file"):
         load_config(env={"HANSARD_CONFIG": "/nonexistent/hansard.toml"})
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
     from flows.core.publish import read_table
     from flows.core.warehouse import Warehouse
-    from flows.deployments import daily
+    from flows.deployments import daily_jobs, run_each
     from tests.support.replay_server import ReplayServer, Routes
     from transforms.schema import CONTRIBUTIONS
 
@@ -69,13 +119,14 @@ def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
     with ReplayServer(Routes()) as api:  # no recorded months: the API part finds no days
         config = tmp_path / "h.toml"
         config.write_text(
-            f'[warehouse]\nroot = "{tmp_path / "wh"}"\n[sources]\ntext_inbox = "{inbox}"\n'
-            f'[api]\nbase_url = "{api.url}"\nhouses = ["Lords"]\ncorrection_days = 3\n'
+            f'[warehouse]\nroot = "{tmp_path / "wh"}"\n[pp_text]\ninbox = "{inbox}"\n'
+            f'[hansard_api]\nbase_url = "{api.url}"\nhouses = ["Lords"]\ncorrection_days = 3\n'
         )
-        results = daily(str(config))
-    assert results["pp_text"]["contributions"] == 8
-    assert results["hansard_api"]["days_changed"] == 0
-    assert results["hansard_api"]["failures"]  # the calendar months 404 here: reported
+        cfg = load_config(config, env={})
+        results = run_each(daily_jobs(cfg), cfg)  # what the daily flow runs
+    assert results["pp_text"].contributions == 8
+    assert results["hansard_api"].days_changed == 0
+    assert results["hansard_api"].failures  # the calendar months 404 here: reported
     assert read_table(Warehouse.at(tmp_path / "wh"), CONTRIBUTIONS).height == 8
 
 
@@ -83,7 +134,10 @@ def test_deployments_carry_the_configured_schedules(tmp_path: Path) -> None:
     from flows.deployments import deployments
 
     path = tmp_path / "h.toml"
-    path.write_text('[schedule]\ndaily = "0 7 * * *"\nmembers = "0 4 * * 0"\n')
+    path.write_text(
+        '[schedule]\ndaily = "0 7 * * *"\n[members]\nschedule = "0 4 * * 0"\n'
+        'base_url = "http://127.0.0.1:9/m"\nfull_after_days = 7\nparlparse = true\n'
+    )
     made = {d.name: d for d in deployments(load_config(path, env={}), str(path))}
     assert set(made) == {"daily", "backfill", "rebuild", "members-refresh"}
     crons = {
@@ -93,31 +147,8 @@ def test_deployments_carry_the_configured_schedules(tmp_path: Path) -> None:
     assert crons["members-refresh"] == [("0 4 * * 0", "Europe/London")]
     assert crons["backfill"] == crons["rebuild"] == []
     assert made["daily"].parameters == {"config_path": str(path)}
-    with pytest.raises(ConfigError, match="schedule.members"):
-        load_config(path, env={"HANSARD__SCHEDULE__MEMBERS": "weekly"})
-
-
-def test_members_refresh_deployment_passes_the_members_settings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The scheduled members refresh runs with the [members] section as configured."""
-    from flows import deployments
-
-    seen: dict = {}
-
-    def capture(**kwargs):  # noqa: ANN003, ANN202
-        seen.update(kwargs)
-        raise RuntimeError("captured")  # stop before any fetching
-
-    monkeypatch.setattr(deployments, "refresh_members", capture)
-    path = tmp_path / "h.toml"
-    path.write_text(
-        '[members]\nbase_url = "http://127.0.0.1:9/m"\nfull_after_days = 7\nparlparse = true\n'
-        'parlparse_base_url = "http://127.0.0.1:9/pp"\nparlparse_files = ["people.json"]\n'
-    )
-    with pytest.raises(RuntimeError, match="captured"):
-        deployments.members_refresh.fn(str(path))
-    assert seen["base_url"] == "http://127.0.0.1:9/m"
-    assert (seen["full_after_days"], seen["parlparse"]) == (7, True)
-    assert seen["parlparse_base_url"] == "http://127.0.0.1:9/pp"
-    assert seen["parlparse_files"] == ["people.json"]
+    # the members refresh runs with the [members] section as configured
+    job = made["members-refresh"].parameters["job"]
+    assert (job["source"], job["action"]) == ("members", "refresh")
+    assert job["params"]["base_url"] == "http://127.0.0.1:9/m"
+    assert (job["params"]["full_after_days"], job["params"]["parlparse"]) == (7, True)

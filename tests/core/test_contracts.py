@@ -15,12 +15,12 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from flows.app import data_dictionary
 from flows.cli import app
 from flows.core.lock import WarehouseBusy, writer_lock
 from flows.core.views import SQL_DIR, render, view_files
 from flows.core.warehouse import Warehouse
 from tests.conftest import ROOT, SAMPLE
-from transforms.present.dictionary import render as render_dictionary
 from transforms.schema import TABLES, duckdb_type
 
 BANNED_IN_TRANSFORMS = {"prefect", "httpx", "duckdb", "requests", "flows"}
@@ -28,7 +28,7 @@ BANNED_IN_TRANSFORMS = {"prefect", "httpx", "duckdb", "requests", "flows"}
 
 def test_data_dictionary_is_generated_from_the_schema() -> None:
     on_disk = (ROOT / "docs" / "data-dictionary.md").read_text()
-    assert on_disk == render_dictionary(), "run `hansard dictionary` to regenerate docs/"
+    assert on_disk == data_dictionary(), "run `hansard dictionary` to regenerate docs/"
 
 
 @pytest.mark.parametrize("path", view_files(), ids=lambda p: p.name)

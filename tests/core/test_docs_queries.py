@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from flows import pipeline
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
 from flows.derived.resolution import resolve_all
 from tests.conftest import ROOT, SAMPLE
+from tests.support.runs import publish_only
 
 DOC = ROOT / "docs" / "queries.md"
 BLOCK = re.compile(r"```(python|sh)\n(.*?)```", re.S)
@@ -26,9 +26,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with warehouse/ built from the sample (plain pipeline steps, no Prefect)."""
     folder = tmp_path_factory.mktemp("docs")
     wh = Warehouse.at(folder / "warehouse")
-    stored = pipeline.store_files(wh, sorted(SAMPLE.glob("*.txt")))
-    pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
-    pipeline.publish_manifest(wh)
+    publish_only(wh, sorted(SAMPLE.glob("*.txt")))
     resolve_all(wh)  # the derived tables (speaker resolution, search index), as every run does
     refresh_views(wh)
     return folder

@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from flows.core.http import FetchError, HttpClient, HttpSettings, retry_after_seconds
+from flows.core.http import FetchError, HttpClient, HttpSettings, RateLimiter, retry_after_seconds
 from tests.conftest import ROOT
 from tests.support.replay_server import ReplayServer, Routes
 
@@ -92,16 +92,46 @@ def test_not_found_is_not_retried(server: ReplayServer) -> None:
 
 
 def test_rate_limit_spaces_requests_across_threads(server: ReplayServer) -> None:
+    """Measured where the client decides to send: the limiter's granted start times, taken
+    from its own clock, are at least one interval apart whatever the threads do; a loaded
+    machine may delay a request further, never bring one forward."""
     rps = 20.0
+    granted: list[float] = []
     with client(max_rps=rps, max_concurrency=4) as c:
+        limiter = c._limiter
+        real_clock, real_sleep = limiter.clock, limiter.sleep
+        seen = threading.local()  # the clock reading each thread's slot was computed from
+
+        def clock() -> float:
+            seen.now = real_clock()
+            return seen.now
+
+        def sleep(seconds: float) -> None:
+            granted.append(seen.now + seconds)  # exactly the start the limiter granted
+            real_sleep(seconds)
+
+        limiter.clock, limiter.sleep = clock, sleep
         threads = [threading.Thread(target=get, args=(server, c)) for _ in range(10)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-    times = sorted(r.time for r in hits(server))
-    assert len(times) == 10
-    assert times[-1] - times[0] >= 9 / rps * 0.9  # 10 starts need at least 9 intervals
+    assert len(hits(server)) == 10
+    # every start but the first is granted by a sleep until its slot
+    assert len(granted) >= 9
+    starts = sorted(granted)
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert min(gaps) >= (1 / rps) * (1 - 1e-9), gaps
+
+
+def test_rate_limiter_grants_evenly_spaced_slots() -> None:
+    """The schedule itself, on a fake clock: slot k starts at k intervals."""
+    now = [100.0]
+    slept: list[float] = []
+    limiter = RateLimiter(4.0, clock=lambda: now[0], sleep=slept.append)
+    for _ in range(5):
+        limiter.wait()
+    assert slept == [0.25, 0.5, 0.75, 1.0]
 
 
 def test_concurrency_cap_bounds_requests_in_flight(server: ReplayServer) -> None:

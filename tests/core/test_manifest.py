@@ -8,18 +8,19 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import pipeline
-from flows.core import raw_zone
+from flows.core import manifest, raw_zone
+from flows.core.inputs import store_files
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
+from flows.sources import CATALOG
 from tests.conftest import SAMPLE
-from transforms.schema import RAW_INPUTS, SOURCES
+from transforms.schema import RAW_INPUTS, frame
 
 
 def full(wh: Warehouse) -> pl.DataFrame:
     """raw_inputs as a read of every manifest gives it (the old, non-incremental way)."""
-    rows = [pipeline._manifest_row(e) for s in SOURCES for e in raw_zone.entries(wh, s)]
-    return pipeline._with_current(pipeline.frame(RAW_INPUTS, rows))
+    rows = [manifest._row(e) for s in CATALOG.raw_sources for e in raw_zone.entries(wh, s)]
+    return manifest._with_current(frame(RAW_INPUTS, rows))
 
 
 def published(wh: Warehouse) -> pl.DataFrame:
@@ -35,13 +36,13 @@ def test_incremental_manifest_equals_a_full_read(warehouse: Warehouse, tmp_path:
     pages = sorted(SAMPLE.glob("*.txt"))
     page = tmp_path / pages[0].name  # a document read from one place, twice
     page.write_bytes(pages[0].read_bytes())
-    pipeline.store_files(warehouse, [page, pages[1]])
-    pipeline.publish_manifest(warehouse)
+    store_files(warehouse, "pp_text", [page, pages[1]])
+    manifest.publish_manifest(warehouse, CATALOG.raw_sources)
     assert same(published(warehouse), full(warehouse)) and published(warehouse).height == 2
 
-    pipeline.store_files(warehouse, [pages[0]])  # the same bytes from elsewhere: a no-op
+    store_files(warehouse, "pp_text", [pages[0]])  # the same bytes from elsewhere: a no-op
     page.write_bytes(pages[0].read_bytes() + b"\nA later paragraph.\n")  # a newer version
-    pipeline.store_files(warehouse, [page, *pages[2:]])
+    store_files(warehouse, "pp_text", [page, *pages[2:]])
     read: list[int] = []
     real = raw_zone.read_entries
 
@@ -52,7 +53,7 @@ def test_incremental_manifest_equals_a_full_read(warehouse: Warehouse, tmp_path:
 
     raw_zone.read_entries = counting
     try:
-        pipeline.publish_manifest(warehouse)
+        manifest.publish_manifest(warehouse, CATALOG.raw_sources)
     finally:
         raw_zone.read_entries = real
     assert sum(read) == 1 + len(pages[2:])  # only the manifests not yet published were read
@@ -67,9 +68,9 @@ def test_incremental_manifest_equals_a_full_read(warehouse: Warehouse, tmp_path:
 
 def test_a_stale_or_missing_table_is_rebuilt_from_every_manifest(warehouse: Warehouse) -> None:
     pages = sorted(SAMPLE.glob("*.txt"))
-    pipeline.store_files(warehouse, pages)
-    pipeline.publish_manifest(warehouse)
+    store_files(warehouse, "pp_text", pages)
+    manifest.publish_manifest(warehouse, CATALOG.raw_sources)
     shutil.rmtree(warehouse.table_dir(RAW_INPUTS.name))  # e.g. lost, or never published
-    pipeline.publish_manifest(warehouse)
+    manifest.publish_manifest(warehouse, CATALOG.raw_sources)
     assert same(published(warehouse), full(warehouse))
     assert published(warehouse).height == len(pages)

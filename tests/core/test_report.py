@@ -20,11 +20,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from flows import pipeline
 from flows.cli import app
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
 from tests.conftest import SAMPLE
+from tests.support.runs import publish_only
 from transforms.present import report_html
 from transforms.present.report_html import SECTIONS, render
 
@@ -185,10 +185,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, Path]:
     bad.parent.mkdir()
     bad.write_bytes(b"\x00\x01\x02 binary junk \xff\xfe")
     wh = Warehouse.at(tmp / "warehouse")
-    stored = pipeline.store_files(wh, [*sorted(SAMPLE.glob("*.txt")), bad])
-    parsed = pipeline.parse_entries(wh, stored.new)
-    pipeline.publish_parsed(wh, parsed)
-    pipeline.publish_manifest(wh)
+    publish_only(wh, [*sorted(SAMPLE.glob("*.txt")), bad])
     refresh_views(wh)
     out = tmp / "out" / "report.html"
     result = CliRunner().invoke(app, ["report", "--warehouse", str(wh.root), "--out", str(out)])

@@ -89,6 +89,7 @@ while True:  # wait until `hansard serve` has registered the deployments
     try:
         with get_client(sync_client=True) as client:
             daily = client.read_deployment_by_name("daily/daily")
+            client.read_deployment_by_name("backfill/backfill")  # serve registers one by one
         break
     except Exception:
         if time.monotonic() > deadline:
@@ -110,7 +111,7 @@ def test_deployments_run_on_a_real_prefect_server(prefect_api: str, tmp_path: Pa
         config.write_text(
             f'[warehouse]\nroot = "{wh.root}"\n'
             f'[sources]\nenabled = ["hansard_api"]\n'
-            f'[api]\nbase_url = "{replay.url}"\nhouses = ["Commons"]\nmax_rps = 50.0\n'
+            f'[hansard_api]\nbase_url = "{replay.url}"\nhouses = ["Commons"]\nmax_rps = 50.0\n'
             f'[schedule]\ndaily = "15 7 * * *"\n'
         )
         env = (
@@ -153,3 +154,77 @@ def test_deployments_run_on_a_real_prefect_server(prefect_api: str, tmp_path: Pa
     published = read_table(wh, CONTRIBUTIONS)
     assert published.height == 12 and set(published["member_id"]) == {185}
     print(f"backfill run on the real server: {result['seconds']:.1f} s")
+
+
+CHECK_RUN_SCRIPT = """
+import asyncio, json, sys
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter, ArtifactFilterKey, FlowFilter, FlowFilterName, LogFilter, LogFilterFlowRunId,
+)
+
+async def main():
+    async with get_client() as client:
+        runs = await client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["ingest-text"]))
+        )
+        run = max(runs, key=lambda r: r.start_time)
+        logs = await client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+        )
+        artifacts = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["run-summary"]))
+        )
+        mine = [a for a in artifacts if a.flow_run_id == run.id]
+        print(json.dumps({
+            "runs": len(runs),
+            "state": run.state.type.value,
+            "logs": [(l.name, l.level, l.message) for l in logs],
+            "artifact": mine[0].data if mine else None,
+        }))
+
+asyncio.run(main())
+"""
+
+
+def test_a_cli_run_is_a_prefect_flow_run_with_logs_and_a_summary(
+    prefect_api: str, tmp_path: Path
+) -> None:
+    """With PREFECT_API_URL set, `hansard ingest text` runs the same engine as a flow on that
+    server: completed, the engine's INFO logs in the run's log, a run-summary artifact."""
+    env = (
+        os.environ
+        | QUIET
+        | {
+            "PREFECT_API_URL": prefect_api,
+            "PREFECT_HOME": str(tmp_path / "client-home"),
+        }
+    )
+    wh = tmp_path / "wh"
+    seed = corpus_path("seed", "casey-report-2025-06-16.txt")
+    for _ in range(2):  # the second is a no-op run: still a flow run of its own
+        out = subprocess.run(
+            [str(BIN / "hansard"), "ingest", "text", str(seed), "-w", str(wh)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+    assert "3 contributions" not in out.stdout and "1 unchanged" in out.stdout
+    checked = subprocess.run(
+        [sys.executable, "-c", CHECK_RUN_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr[-3000:]
+    got = json.loads(checked.stdout.strip().splitlines()[-1])
+    assert got["runs"] >= 2 and got["state"] == "COMPLETED"
+    engine = [m for name, level, m in got["logs"] if name.startswith("hansard")]
+    assert any("derived tables" in m for m in engine), got["logs"]
+    assert got["artifact"] and "| pp_text:ingest-text |" in got["artifact"]
+    assert read_table(Warehouse.at(wh), CONTRIBUTIONS).height == 3

@@ -8,7 +8,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from flows import pipeline
 from flows.core.publish import (
     FILE_NAME,
     existing_partitions,
@@ -22,6 +21,7 @@ from flows.derived.refresh import SIGNATURE_KEY, file_sha256, refresh_derived, s
 from flows.derived.resolution import SpeakerResolution, current_twfy_people, resolution_rows
 from tests.conftest import SAMPLE
 from tests.support.members_support import FIXTURES
+from tests.support.runs import publish_only
 from transforms.members.api import Response, build_tables
 from transforms.schema import (
     CONTRIBUTIONS,
@@ -34,9 +34,8 @@ from transforms.schema import (
 
 
 def ingest(wh: Warehouse, files: list[Path]) -> None:
-    """The text pipeline's plain steps (no Prefect): store, parse, publish."""
-    stored = pipeline.store_files(wh, files)
-    pipeline.publish_parsed(wh, pipeline.parse_entries(wh, stored.new))
+    """Store and publish as a run does, without its derived step."""
+    publish_only(wh, files)
 
 
 def resolution(wh: Warehouse) -> SpeakerResolution:

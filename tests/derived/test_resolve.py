@@ -11,15 +11,13 @@ from typing import Any
 
 import pytest
 
-from flows.api_flow import ingest_api
 from flows.core.publish import publish
 from flows.core.warehouse import Warehouse
-from flows.derived.resolution import resolve_now
-from flows.text_flow import ingest_text
-from flows.twfy_flow import ingest_twfy
 from tests.conftest import CORPUS, SAMPLE, corpus_path
 from tests.support.members_support import FIXTURES, members_routes, refresh, sql
 from tests.support.replay_server import ReplayServer, corpus_routes
+from tests.support.runs import ingest_api, ingest_text, ingest_twfy
+from tests.support.runs import resolve as resolve_run
 from transforms.members.api import Response, build_tables
 from transforms.resolve import METHODS, Directory, build_directory, normalise_name, resolve
 from transforms.schema import CONTRIBUTIONS, DEBATES, frame
@@ -219,7 +217,6 @@ def test_rows_with_no_speaker_and_an_empty_directory_say_why(directory: Director
 # -- end to end, over the replay server --------------------------------------------------------
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_seed_and_sample_speakers_resolve_with_our_member_fixtures(warehouse: Warehouse) -> None:
     wh = str(warehouse.root)
     ingest_text([str(SAMPLE)], warehouse=wh)
@@ -273,7 +270,6 @@ def test_seed_and_sample_speakers_resolve_with_our_member_fixtures(warehouse: Wa
 _COOPER_SEAT = "Pontefract, Castleford and Knottingley"
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_party_switch_applies_from_its_date(warehouse: Warehouse) -> None:
     """Member 185: the real Hansard API recordings print (Ind) up to 10 June 2026 and (Your
     Party) from 15 June; our fixture history switches on 12 June."""
@@ -350,7 +346,7 @@ def test_the_enriched_view_switches_party_on_the_day(warehouse: Warehouse) -> No
     publish(warehouse, DEBATES, frame(DEBATES, debates))
     publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, contributions))
     _publish_fixture_members(warehouse, datetime(2026, 5, 1, tzinfo=UTC))
-    summary = resolve_now(str(warehouse.root))  # takes the lock, refreshes the views
+    summary = resolve_run(warehouse).resolution  # a run: takes the lock, refreshes the views
     assert (summary.resolved, summary.speeches) == (4, 4)
     got = sql(
         warehouse,
@@ -379,7 +375,6 @@ def _publish_fixture_members(wh: Warehouse, when) -> None:  # noqa: ANN001
 
 
 @pytest.mark.corpus
-@pytest.mark.usefixtures("prefect_harness")
 def test_resolution_rate_on_every_real_corpus_file(warehouse: Warehouse, capsys) -> None:  # noqa: ANN001
     """Ingest every real corpus input the pipeline reads (the seed, the transcript skeletons,
     the TheyWorkForYou XML with its members files, the Hansard API recordings), refresh members

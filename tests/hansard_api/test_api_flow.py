@@ -12,16 +12,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.api_flow import ingest_api
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
-from flows.text_flow import rebuild
 from tests.conftest import ROOT, corpus_path
 from tests.support.replay_fixtures import Reply, route_key
 from tests.support.replay_server import ReplayServer, Routes, corpus_routes, fixture_routes
+from tests.support.runs import ingest_api, rebuild
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS
 
-pytestmark = pytest.mark.usefixtures("prefect_harness")
 FIXTURES = ROOT / "tests" / "support" / "fixtures" / "hansard_api"
 JULY = (date(2024, 7, 1), date(2024, 7, 31))  # five real sitting days with recorded items
 FIXTURE_DAY = date(2031, 2, 4)
@@ -216,7 +214,7 @@ def test_since_last_rechecks_the_correction_window(
 
 def test_route_keys_match_the_client_requests(routes: Routes) -> None:
     """The replay server's recorded queries are the ones the client sends (both spellings)."""
-    from flows.api_fetch import request_key
+    from flows.core.inputs import request_key
 
     key = route_key(
         "GET", "/overview/calendar.json", {"year": "2024", "month": "7", "house": "Commons"}

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from flows import members_fetch
 from flows.core import raw_zone
 from flows.core.http import FetchError
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
-from flows.members_fetch import HISTORY_PATH, SEARCH_PATH, MembersFetchError
-from flows.members_flow import MEMBERS_TABLES, rebuild_members
+from flows.sources.members import fetch as members_fetch
+from flows.sources.members.fetch import HISTORY_PATH, SEARCH_PATH, MembersFetchError
+from flows.sources.members.work import TABLES as MEMBERS_TABLE_NAMES
 from tests.conftest import corpus_path
 from tests.support.members_support import (
     FIXTURES,
@@ -29,6 +29,7 @@ from tests.support.members_support import (
     sql,
 )
 from tests.support.replay_server import ReplayServer
+from tests.support.runs import rebuild
 from transforms.common.parlparse_people import parse_people_xml, people_rows
 from transforms.members.api import (
     MembersFormatError,
@@ -38,6 +39,9 @@ from transforms.members.api import (
     parse_search_page,
 )
 from transforms.schema import MEMBERS
+from transforms.schema import TABLES as ALL_TABLES
+
+MEMBERS_TABLES = [ALL_TABLES[n] for n in MEMBERS_TABLE_NAMES]
 
 FETCHED = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -168,7 +172,6 @@ def test_twfy_redirects_are_followed_and_conflicts_not_guessed() -> None:
 # -- the flow over the replay server --------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_refresh_pages_search_batches_history_and_stores_every_response(
     warehouse: Warehouse,
 ) -> None:
@@ -189,7 +192,12 @@ def test_refresh_pages_search_batches_history_and_stores_every_response(
     assert [len(b) for b in batch_ids] == [20, 20, 13]
     assert sorted(int(i) for b in batch_ids for i in b) == sorted(search_ids())
     assert summary.requests == 7 and summary.responses_new == 7
-    assert (summary.members, summary.parties, summary.houses, summary.names) == (53, 62, 58, 57)
+    assert (
+        summary.rows["members"],
+        summary.rows["member_parties"],
+        summary.rows["member_houses"],
+        summary.rows["member_names"],
+    ) == (53, 62, 58, 57)
 
     # every response is in the raw zone, byte-for-byte, with its request
     entries = raw_zone.entries(warehouse, "members_api")
@@ -216,7 +224,7 @@ def test_refresh_pages_search_batches_history_and_stores_every_response(
         ["uk.org.publicwhip/member/40334"],
     ) == [("uk.org.publicwhip/person/10133", 185)]
     runs = sql(warehouse, "select flow, status, source from ingest_runs")
-    assert runs == [("refresh-members", "completed", "members_api")]
+    assert runs == [("refresh-members", "completed", "members")]
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:
@@ -225,7 +233,6 @@ def _pairs(query: str) -> list[tuple[str, str]]:
     return parse_qsl(query)
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_second_refresh_changes_nothing_and_rebuild_reproduces_the_tables(
     warehouse: Warehouse,
 ) -> None:
@@ -238,7 +245,7 @@ def test_a_second_refresh_changes_nothing_and_rebuild_reproduces_the_tables(
     assert {p.parts[-2] for p in files} >= {t.name for t in MEMBERS_TABLES}
     for table in MEMBERS_TABLES:
         shutil.rmtree(warehouse.table_dir(table.name), ignore_errors=True)
-    rebuild_members(warehouse)  # offline: from the raw zone alone
+    rebuild(warehouse)  # offline: from the raw zone alone
     assert _tables(warehouse) == files
 
 
@@ -251,7 +258,6 @@ def _tables(wh: Warehouse) -> dict[Path, bytes]:
     }
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_request_that_keeps_failing_publishes_nothing(warehouse: Warehouse) -> None:
     with ReplayServer(members_routes()) as srv:
         refresh(warehouse, srv.url)
@@ -280,20 +286,18 @@ def test_a_request_that_keeps_failing_publishes_nothing(warehouse: Warehouse) ->
     assert len(members_fetch.snapshot_entries(warehouse)) == 7  # the failed refresh left none
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_an_id_history_does_not_know_is_skipped_not_fatal(warehouse: Warehouse) -> None:
     routes = members_routes([999999], unknown_sinks_batch=True)
     with ReplayServer(routes) as srv:
         summary = refresh(warehouse, srv.url, ids=[999999])
         history = [r for r in srv.requests if r.path.lower() == HISTORY_PATH.lower()]
         singles = [r for r in history if r.query.count("ids=") == 1]
-    assert summary.unknown_ids == (999999,)
+    assert summary.unknown_ids == [999999]
     assert "History did not know member id(s) 999999" in summary.describe()
     assert len(singles) == 14 and sum(r.status == 404 for r in singles) == 1
-    assert summary.members == 53 and summary.parties == 62
+    assert summary.rows["members"] == 53 and summary.rows["member_parties"] == 62
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_refresh_survives_transient_errors_through_the_one_client(warehouse: Warehouse) -> None:
     faults = [
         {"match": "/api/members/search", "kind": "status", "status": 503, "retry_after": 0},
@@ -302,18 +306,18 @@ def test_refresh_survives_transient_errors_through_the_one_client(warehouse: War
     with ReplayServer(members_routes(), faults=faults) as srv:
         summary = refresh(warehouse, srv.url)
         assert srv.hits("/api/Members/Search") == 5 and srv.hits("/api/Members/History") == 4
-    assert summary.members == 53
+    assert summary.rows["members"] == 53
 
 
 def test_refresh_rejects_bad_arguments(warehouse: Warehouse) -> None:
-    from flows.members_flow import refresh_members
+    from tests.support.runs import refresh_members
 
     with pytest.raises(ValueError, match="houses must be among"):
-        refresh_members.fn(warehouse=str(warehouse.root), houses=["Senate"])
+        refresh_members(warehouse=str(warehouse.root), houses=["Senate"])
     with pytest.raises(ValueError, match="both start and end"):
-        refresh_members.fn(warehouse=str(warehouse.root), start=WINDOW[0])
+        refresh_members(warehouse=str(warehouse.root), start=WINDOW[0])
     with pytest.raises(ValueError, match="nothing to fetch"):
-        refresh_members.fn(warehouse=str(warehouse.root))  # no contributions, no dates, no ids
+        refresh_members(warehouse=str(warehouse.root))  # no contributions, no dates, no ids
     with pytest.raises(ValueError, match="take must be"):
         members_fetch.fetch_search(
             None,  # type: ignore[arg-type]

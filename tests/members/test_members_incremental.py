@@ -12,17 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pytest
 from polars.testing import assert_frame_equal
 
-from flows import members_fetch
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
-from flows.members_fetch import HISTORY_PATH, SEARCH_PATH, history_query
-from flows.members_flow import MEMBERS_TABLES
+from flows.sources.members import fetch as members_fetch
+from flows.sources.members.fetch import HISTORY_PATH, SEARCH_PATH, history_query
+from flows.sources.members.work import TABLES as MEMBERS_TABLE_NAMES
 from tests.support.members_support import FIXTURES, history_items, refresh, search_ids
 from tests.support.replay_server import ReplayServer, Routes, fixture_routes
 from transforms.members.api import plan_histories
+from transforms.schema import TABLES as ALL_TABLES
+
+MEMBERS_TABLES = [ALL_TABLES[n] for n in MEMBERS_TABLE_NAMES]
 
 CHANGED = 900203  # Morwenna Tate: a new party from 2026-03-02
 PROVENANCE = ("raw_sha256", "fetched_at")  # which response a row came from, and when
@@ -95,7 +97,6 @@ def test_plan_histories() -> None:
     assert full.fetch == (1, 2, 3, 4, 5, 6) and full.changed == (2,)
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_incremental_refresh_asks_only_for_what_changed_and_equals_a_full_one(
     tmp_path: Path,
 ) -> None:
@@ -136,7 +137,6 @@ def test_incremental_refresh_asks_only_for_what_changed_and_equals_a_full_one(
     assert_same_content(fresh, inc)
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_member_changed_back_and_forth_ends_on_the_newest_state(warehouse: Warehouse) -> None:
     """The History request for one member returns bytes a refresh stored before: the response
     the newest refresh saw wins, not the newest manifest entry."""
@@ -151,9 +151,8 @@ def test_a_member_changed_back_and_forth_ends_on_the_newest_state(warehouse: War
     assert members_fetch.last_full_refresh(warehouse) is not None
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_a_full_refresh_is_due_after_full_after_days(warehouse: Warehouse) -> None:
-    from flows.members_flow import full_refresh_due
+    from flows.sources.members.work import full_refresh_due
 
     assert full_refresh_due(warehouse, False, 28)  # never refreshed
     with ReplayServer(fixture_routes(FIXTURES)) as srv:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from flows import members_fetch
-from flows.core import raw_zone
+from flows.core import identity, raw_zone
 from flows.core.http import HttpClient, HttpSettings
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
+from flows.sources import CATALOG
+from flows.sources.members import fetch as members_fetch
 from tests.conftest import ROOT
 from tests.support.members_support import members_routes, refresh, sql
 from tests.support.replay_server import ReplayServer, Routes, fixture_routes
@@ -41,8 +42,15 @@ def test_fetch_stores_people_json_once(warehouse: Warehouse) -> None:
     assert served is not None and raw_zone.read_bytes(warehouse, entry) == served.body
     assert entry.original_path == f"{base}/people.json"
     assert entry.request["status"] == 200 and "json" in entry.request["content_type"]
-    assert members_fetch.newest_twfy_members(warehouse)["people.json"] == entry
-    rows = {r["twfy_id"]: r for r in members_fetch.twfy_rows(warehouse)}
+    assert identity.newest_files(warehouse, CATALOG.identity_raw)["people.json"].raw_sha256 == (
+        entry.raw_sha256
+    )
+    rows = {
+        r["twfy_id"]: r
+        for r in identity.twfy_rows(
+            warehouse, identity.newest_files(warehouse, CATALOG.identity_raw)
+        )
+    }
     assert rows["uk.org.publicwhip/member/90399"]["member_id"] == 900203
     assert rows["uk.org.publicwhip/member/90399"]["raw_sha256"] == entry.raw_sha256
 
@@ -68,14 +76,13 @@ def test_missing_failing_and_malformed_files_are_clear_errors(warehouse: Warehou
     assert raw_zone.entries(warehouse, members_fetch.TWFY_SOURCE) == []
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_refresh_fetches_parlparse_and_survives_its_failure(warehouse: Warehouse) -> None:
     routes = members_routes().update(_routes())
     with ReplayServer(routes) as srv:
         base = srv.url + BASE_PATH
         summary = refresh(warehouse, srv.url, parlparse=True, parlparse_base_url=base)
-        assert (summary.parlparse_stored, summary.parlparse_new) == (("people.json",), 1)
-        assert summary.twfy_ids == 12 and summary.members == 53
+        assert (summary.parlparse_stored, summary.parlparse_new) == (["people.json"], 1)
+        assert read_table(warehouse, TWFY_PEOPLE).height == 12 and summary.rows["members"] == 53
         published = read_table(warehouse, TWFY_PEOPLE)
         srv.set(
             faults=[
@@ -90,11 +97,11 @@ def test_refresh_fetches_parlparse_and_survives_its_failure(warehouse: Warehouse
         )
         failed = refresh(warehouse, srv.url, parlparse=True, parlparse_base_url=base, full=True)
         assert srv.hits("people.json") == 1 + 6
-    assert failed.parlparse_errors == (
+    assert failed.parlparse_errors == [
         f"GET {base}/people.json failed after 6 attempt(s): HTTP 500",
-    )
+    ]
     assert "parlparse fetch failed: GET" in failed.describe()
-    assert failed.members == 53 and failed.twfy_ids == 12  # the stored copy is still mapped
+    assert failed.rows["members"] == 53  # the stored copy is still mapped:
     assert read_table(warehouse, TWFY_PEOPLE).equals(published)
     assert sql(
         warehouse,
@@ -115,8 +122,11 @@ def test_members_config_keys_are_validated(tmp_path: Path) -> None:
     for text, message in [
         ('[members]\nparlparse_base_url = "ftp://x"\n', "members.parlparse_base_url: not an"),
         ('[members]\nparlparse_files = ["ministers.json"]\n', "members.parlparse_files: must"),
-        ("[members]\nfull_after_days = -1\n", "members.full_after_days: must be 0..366"),
-        ('[members]\nparlparse = "yes"\n', "members.parlparse: expected bool"),
+        (
+            "[members]\nfull_after_days = -1\n",
+            "members.full_after_days: Input should be greater",
+        ),
+        ('[members]\nparlparse = "maybe"\n', "members.parlparse: Input should be a valid bool"),
     ]:
         path = tmp_path / "h.toml"
         path.write_text(text)
@@ -124,7 +134,6 @@ def test_members_config_keys_are_validated(tmp_path: Path) -> None:
             load_config(path, env={})
 
 
-@pytest.mark.usefixtures("prefect_harness")
 def test_cli_members_refresh_fetches_parlparse(warehouse: Warehouse) -> None:
     from datetime import date
 

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from flows.core.warehouse import Warehouse
-from flows.members_fetch import HISTORY_PATH, batches, history_query
+from flows.sources.members.fetch import HISTORY_PATH, batches, history_query
 from tests.conftest import ROOT
 from tests.support.replay_server import Routes, fixture_routes
 
@@ -63,7 +63,7 @@ def sql(wh: Warehouse, query: str, params: list | None = None) -> list[tuple]:
 
 
 def refresh(wh: Warehouse, url: str, **kwargs: Any):  # noqa: ANN201
-    from flows.members_flow import refresh_members
+    from tests.support.runs import refresh_members
 
     return refresh_members(
         warehouse=str(wh.root), base_url=url, start=WINDOW[0], end=WINDOW[1], **kwargs

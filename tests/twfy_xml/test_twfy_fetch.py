@@ -5,15 +5,17 @@ our own Apache-style directory listings, bodies read at run time from the real c
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from flows.core import raw_zone
 from flows.core.warehouse import Warehouse
-from flows.twfy_fetch import LISTING_SOURCE, fetch_twfy, in_range, listed_files
+from flows.sources.twfy_xml.web import LISTING_SOURCE, in_range, listed_files
 from tests.conftest import corpus_path
 from tests.support.replay_server import ReplayServer, Reply, Routes
+from tests.support.runs import fetch_twfy
 from transforms.twfy_xml.files import SOURCE
 
 HTML = (("Content-Type", "text/html;charset=UTF-8"),)
@@ -108,7 +110,6 @@ def test_listing_parser_and_date_filter() -> None:
 
 
 @pytest.mark.corpus
-@pytest.mark.usefixtures("prefect_harness")
 def test_fetch_range_versions_retry_raw_and_noop_rerun(warehouse: Warehouse) -> None:
     faults = [{"match": "debates2009-10-27b.xml", "kind": "status", "status": 500, "times": 1}]
     with ReplayServer(routes(SERVED, UNSERVED_OUT_OF_RANGE), faults=faults) as srv:
@@ -139,6 +140,12 @@ def test_fetch_range_versions_retry_raw_and_noop_rerun(warehouse: Warehouse) -> 
         retried = [e for e in entries if e.original_path.endswith("debates2009-10-27b.xml")]
         assert retried[0].request["attempts"] == 2
         assert len(raw_zone.entries(warehouse, LISTING_SOURCE)) == 7
+        # the listing pages are raw_inputs rows too (their own raw-zone folder)
+        assert _rows(
+            warehouse,
+            "select count(*), count(*) filter (content_type like 'text/html%') from raw_inputs "
+            f"where source = '{LISTING_SOURCE}'",
+        ) == [(7, 7)]
 
         # published: version d only for the Commons on 27 October, c only for statements
         assert _rows(
@@ -182,7 +189,6 @@ def test_fetch_range_versions_retry_raw_and_noop_rerun(warehouse: Warehouse) -> 
 
 
 @pytest.mark.corpus
-@pytest.mark.usefixtures("prefect_harness")
 def test_persistent_404_is_a_fetch_failed_reject_and_the_rest_is_published(
     warehouse: Warehouse,
 ) -> None:
@@ -202,3 +208,37 @@ def test_persistent_404_is_a_fetch_failed_reject_and_the_rest_is_published(
         assert _rows(
             warehouse, "select location, count(*) > 0 from contributions group by 1 order by 1"
         ) == [("Commons Chamber", True), ("Written Statements", True)]
+
+
+@pytest.mark.corpus
+def test_twfy_xml_alone_in_the_daily_run(tmp_path: Path) -> None:
+    """`sources.enabled = ["twfy_xml"]`: the daily run fetches from the last fetched sitting
+    day minus the correction window to today, from the scrapedxml listings."""
+    from flows.config import load_config
+    from flows.deployments import daily_jobs, run_each
+
+    wh = Warehouse.at(tmp_path / "wh")
+    before_window = {"debates": ["debates2009-10-20a.xml"]}  # listed, never served
+    with ReplayServer(routes(SERVED, before_window)) as srv:
+        base = f"{srv.url}/pwdata"
+        first = fetch_twfy("2009-10-26", "2009-10-26", ["wms"], str(wh.root), base, 50.0, 4)
+        assert first.inputs_new == 3  # ministerial a-c of 26 October: the last fetched day
+        config = tmp_path / "h.toml"
+        config.write_text(
+            f'[warehouse]\nroot = "{wh.root}"\n[sources]\nenabled = ["twfy_xml"]\n'
+            f'[twfy_xml]\nbase_url = "{base}"\ncorrection_days = 5\nmax_rps = 50.0\n'
+        )
+        cfg = load_config(config, env={})
+        jobs = daily_jobs(cfg)
+        assert list(jobs) == ["twfy_xml"] and jobs["twfy_xml"].params["start"] == "2009-10-21"
+        srv.reset()
+        (summary,) = run_each(jobs, cfg).values()
+    fetched = sorted(r.path.rsplit("/", 1)[1] for r in srv.requests if r.path.endswith(".xml"))
+    # everything listed from 21 October on, but what was already stored; nothing before
+    assert "debates2009-10-20a.xml" not in fetched and "ministerial2009-10-26a.xml" not in fetched
+    assert {"debates2009-10-27d.xml", "lordswrans2009-10-29a.xml", "debates2023-03-28d.xml"} <= (
+        set(fetched)
+    )
+    assert summary.contributions > 0 and summary.rejects == 0
+    sources = _rows(wh, "select distinct source from contributions")
+    assert sources == [("twfy_xml",)]

@@ -11,12 +11,11 @@ import pytest
 
 from flows.core.publish import read_table
 from flows.core.warehouse import Warehouse
-from flows.text_flow import rebuild
-from flows.twfy_flow import ingest_twfy
 from tests.conftest import corpus_path
+from tests.support.runs import ingest_twfy, rebuild
 from transforms.schema import TABLES
 
-pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("prefect_harness")]
+pytestmark = pytest.mark.corpus
 TWFY_TABLES = ("debates", "contributions", "divisions", "division_votes", "id_redirects")
 
 
@@ -170,10 +169,12 @@ def test_members_file_later_rederives_every_day(warehouse: Warehouse, tmp_path: 
     assert _rows(warehouse, resolved) == [(0, 325 + 212)]
     assert _rows(warehouse, "select reason from rejects") == [("unreadable",)]
     summary = ingest_twfy([str(corpus_path("members", "people.xml"))], wh)
-    assert "all days re-derived" in _one(
+    assert summary.items == 2  # both days re-derived: their inputs changed
+    assert "2 work item(s) parsed" in _one(
         warehouse, f"select message from ingest_runs where run_id = '{summary.run_id}'"
     )
     # 5 speakerid="unknown" speeches stay unresolved (twfy-xml.md A5)
     assert _rows(warehouse, resolved) == [(320 + 212, 325 + 212)]
-    # the source's partitions were replaced from raw: a run's unreadable-path reject goes too
-    assert _one(warehouse, "select count(*) from rejects") == 0
+    # a reject of an input that gave no bytes (the missing path) stays: it is a record of
+    # that run, not a row derived from the raw zone
+    assert _rows(warehouse, "select reason from rejects") == [("unreadable",)]

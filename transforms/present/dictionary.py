@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from transforms.schema import SCHEMA_VERSION, TABLES, Table, duckdb_type
 
 HEADER = f"""# Data dictionary (schema v{SCHEMA_VERSION})
@@ -42,5 +44,27 @@ def render_table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def render() -> str:
-    return HEADER + "\n" + "\n\n".join(render_table(t) for t in TABLES.values()) + "\n"
+SourceInfo = tuple[str, str, Sequence[str], Sequence[str]]  # name, what, tables, raw folders
+
+
+def render_sources(sources: Sequence[SourceInfo]) -> str:
+    lines = [
+        "## Sources",
+        "",
+        "The registered sources (flows/sources/__init__.py), the tables each writes and the "
+        "raw-zone folders it stores into (each a `raw_inputs` partition).",
+        "",
+        "| source | what | tables | raw-zone folders |",
+        "|---|---|---|---|",
+    ]
+    for name, title, tables, raw in sources:
+        names = ", ".join(f"`{t}`" for t in tables)
+        folders = ", ".join(f"`{r}`" for r in raw)
+        lines.append(f"| `{name}` | {title} | {names} | {folders} |")
+    return "\n".join(lines)
+
+
+def render(sources: Sequence[SourceInfo] = ()) -> str:
+    parts = [render_sources(sources)] if sources else []
+    parts += [render_table(t) for t in TABLES.values()]
+    return HEADER + "\n" + "\n\n".join(parts) + "\n"

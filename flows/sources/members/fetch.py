@@ -42,10 +42,11 @@ from urllib.parse import urlencode
 
 from flows.core import raw_zone
 from flows.core.http import Fetched, FetchError, HttpClient
+from flows.core.identity import MEMBERS_FILES
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse, write_atomic
 from transforms.common.parlparse_members import parse_all_members
-from transforms.common.parlparse_people import People, merge_people, parse_people_xml, people_rows
+from transforms.common.parlparse_people import parse_people_xml
 from transforms.common.parlparse_people_json import parse_people_json
 from transforms.common.xml_load import LoadError
 from transforms.members.api import (
@@ -63,7 +64,7 @@ HISTORY_PATH = "/api/Members/History"
 HOUSE_IDS = {"Commons": 1, "Lords": 2}
 MAX_TAKE = 20
 TWFY_SOURCE = "twfy_members"  # the ParlParse members files given to a refresh
-TWFY_MEMBERS_FILES = ("people.json", "people.xml", "all-members-2010.xml")
+TWFY_MEMBERS_FILES = MEMBERS_FILES
 # mySociety's public parlparse data: the members folder of the parlparse repository
 DEFAULT_PARLPARSE_URL = "https://raw.githubusercontent.com/mysociety/parlparse/master/members"
 PARLPARSE_FILES = ("people.json",)  # the current file; the XML ones are no longer published
@@ -342,53 +343,3 @@ def fetch_parlparse(
         out.stored.append(name)
         out.new += is_new
     return out
-
-
-def newest_twfy_members(wh: Warehouse) -> dict[str, RawEntry]:
-    """File name → the newest stored copy of each members file, whether a members refresh
-    stored it (source twfy_members) or a TheyWorkForYou ingest did (source twfy_xml)."""
-    newest: dict[str, RawEntry] = {}
-    entries = [*raw_zone.entries(wh, TWFY_SOURCE), *raw_zone.entries(wh, "twfy_xml")]
-    for e in sorted(entries, key=lambda e: (e.ingested_at, e.raw_sha256)):
-        name = Path(e.original_path).name
-        if name in TWFY_MEMBERS_FILES:
-            newest[name] = e
-    return newest
-
-
-def _people(wh: Warehouse, newest: dict[str, RawEntry]) -> People | None:
-    """people.json and people.xml, merged when both are stored (people.json wins for every id
-    it lists: `transforms.common.parlparse_people.merge_people`)."""
-    found = []
-    for name in ("people.json", "people.xml"):
-        entry = newest.get(name)
-        if entry is None:
-            continue
-        data = raw_zone.read_bytes(wh, entry)
-        if name == "people.json":
-            parsed: People | LoadError = parse_people_json(data, entry.original_path)
-        else:
-            parsed = parse_people_xml(data)
-        if isinstance(parsed, LoadError):
-            line = f" line {parsed.line}" if parsed.line else ""
-            raise ValueError(f"{entry.original_path}:{line} {parsed.reason}: {parsed.detail}")
-        found.append(parsed.from_file(entry.raw_sha256))
-    if len(found) == 2:
-        return merge_people(found[0], found[1])
-    return found[0] if found else None
-
-
-def twfy_rows(wh: Warehouse) -> list[dict]:
-    """twfy_people from the newest stored people.json, people.xml and all-members-2010.xml
-    (each if any)."""
-    newest = newest_twfy_members(wh)
-    all_entry = newest.get("all-members-2010.xml")
-    rows = people_rows(
-        _people(wh, newest),
-        None,
-        raw_zone.read_bytes(wh, all_entry) if all_entry else None,
-        all_entry.raw_sha256 if all_entry else None,
-    )
-    if isinstance(rows, LoadError):
-        raise ValueError(f"all-members-2010.xml: {rows.reason}: {rows.detail}")
-    return rows

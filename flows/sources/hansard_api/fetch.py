@@ -20,13 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from flows.core import raw_zone
 from flows.core.http import Fetched, FetchError, HttpClient
+from flows.core.inputs import fetch_failed, request_key
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse, write_atomic
-from flows.pipeline import fetch_failed
 from transforms.hansard_api.parse import SOURCE
 
 DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"
@@ -68,11 +67,6 @@ class DayFetch:
     @property
     def complete(self) -> bool:
         return not self.failures
-
-
-def request_key(path: str, params: dict[str, str]) -> str:
-    """A request's identity: path and sorted query (the document key of its response)."""
-    return f"GET {path}?{urlencode(sorted(params.items()))}"
 
 
 def months(start: date, end: date) -> Iterator[tuple[int, int]]:

@@ -8,18 +8,18 @@ such day, so versions are handled exactly as for a mirror folder — and GETs ea
 already in the raw zone. All requests go through `flows.core.http.HttpClient` (rate limit,
 concurrency cap, retries with backoff).
 
-Raw zone: each file body is stored under source `twfy_xml` byte for byte, keyed by its request
+Raw zone: each file body is stored under `twfy_xml` byte for byte, keyed by its request
 (`GET /scrapedxml/<folder>/<name>?`, independent of the host, so a mirror of the same tree is
-the same request) with the request metadata (status, content type, fetched_at, scope), as
-flows/api_fetch.py does. The listing pages are stored too, under their own source
-`twfy_listing`, so that the day-file source holds day files only (rebuild and members re-derives
-parse every `twfy_xml` entry). A file whose version is already stored is not fetched again:
-ParlParse never rewrites a version in place, it writes the next letter.
+the same request) with the request metadata (status, content type, fetched_at, scope). The
+listing pages are stored too, in their own raw-zone folder `twfy_listing` (so `twfy_xml`
+holds day files and members files only); both are `raw_inputs` partitions. A file whose
+version is already stored is not fetched again: ParlParse never rewrites a version in place,
+it writes the next letter.
 
-Publishing is the mirror ingest's own step (`flows.twfy_flow.publish_stored`): every day that
-received a new file is re-derived from all its stored versions. A request that fails (an HTTP
-error status, or retries exhausted) becomes a `fetch_failed` reject naming the URL; the rest of
-the run goes on.
+Publishing is the engine's, as for a mirror folder: every day whose stored versions are not
+published as they are now is re-derived from all of them. A request that fails (an HTTP error
+status, or retries exhausted) becomes a `fetch_failed` reject naming the URL; the rest of the
+run goes on.
 """
 
 from __future__ import annotations
@@ -30,18 +30,10 @@ from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
-
-from flows import pipeline
-from flows.api_fetch import request_key
-from flows.core import raw_zone, runs
-from flows.core.http import Fetched, FetchError, HttpClient, HttpSettings
+from flows.core import manifest, raw_zone
+from flows.core.http import Fetched, FetchError, HttpClient
+from flows.core.inputs import Stored, fetch_failed, request_key
 from flows.core.warehouse import Warehouse
-from flows.pipeline import fetch_failed
-from flows.text_flow import RunSummary, _run
-from flows.twfy_flow import publish_stored
 from transforms.twfy_xml.files import SOURCE, DayFile, day_file
 
 DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"
@@ -119,7 +111,7 @@ def _rel_path(base_url: str, url: str) -> str:
 
 @dataclass
 class FetchResult:
-    stored: pipeline.Stored = field(default_factory=pipeline.Stored)
+    stored: Stored = field(default_factory=Stored)
     listed: int = 0  # day files in range across the listings
     skipped: int = 0  # in range but already in the raw zone
     failures: list[dict] = field(default_factory=list)
@@ -133,7 +125,6 @@ def _get(client: HttpClient, url: str) -> Fetched | dict:
     return got if got.ok else _failure(got.url, f"HTTP {got.status}")
 
 
-@task(name="fetch-twfy-listings", cache_policy=NO_CACHE)
 def fetch_listings(
     wh: Warehouse,
     client: HttpClient,
@@ -159,7 +150,6 @@ def fetch_listings(
     return wanted, failures
 
 
-@task(name="fetch-twfy-files", cache_policy=NO_CACHE)
 def fetch_files(
     wh: Warehouse,
     client: HttpClient,
@@ -169,7 +159,8 @@ def fetch_files(
 ) -> FetchResult:
     """GET each wanted file not yet stored (up to `workers` at once), store it raw."""
     out = FetchResult(listed=len(wanted))
-    have = {e.document_key for e in raw_zone.entries(wh, SOURCE) if e.request is not None}
+    rows = manifest.rows(wh, SOURCE)
+    have = set(rows.filter(rows["http_status"].is_not_null())["document_key"].to_list())
     todo = []
     for folder, url, named in wanted:
         if request_key(_rel_path(base_url, url), {}) in have:
@@ -191,47 +182,3 @@ def fetch_files(
             if is_new:
                 out.stored.new.append(entry)
     return out
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-@flow(name="fetch-twfy", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=2))
-def fetch_twfy(
-    start: date | str,
-    end: date | str,
-    folders: list[str] | None = None,
-    warehouse: str | None = None,
-    base_url: str = DEFAULT_BASE_URL,
-    max_rps: float = 2.0,
-    max_concurrency: int = 2,
-) -> RunSummary:
-    """Fetch the TheyWorkForYou XML day files sitting between `start` and `end` (inclusive)
-    from the `scrapedxml` listings of `folders` (default: all seven), store them raw, publish
-    every day that received a new version."""
-    first, last = _as_date(start), _as_date(end)
-    if first > last:
-        raise ValueError(f"start {first} is after end {last}")
-    chosen = list(folders) if folders else list(FOLDERS)
-    unknown = [f for f in chosen if f not in FOLDERS]
-    if unknown:
-        raise ValueError(f"unknown scrapedxml folder(s) {unknown}; known: {', '.join(FOLDERS)}")
-    wh = Warehouse.at(warehouse)
-    settings = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
-
-    def body(run: runs.RunRecord) -> None:
-        with HttpClient(settings) as client:
-            wanted, list_failures = fetch_listings(wh, client, base_url, chosen, first, last)
-            got = fetch_files(wh, client, base_url, wanted, max_concurrency)
-            requests = client.requests_made
-        failures = list_failures + got.failures
-        publish_stored(wh, run, got.stored, failures, got.listed)
-        run.inputs_unchanged += got.skipped
-        run.message += (
-            f"; {len(chosen)} listing(s), {got.listed} file(s) in {first}..{last}, "
-            f"{len(got.stored.entries)} fetched, {got.skipped} already stored, "
-            f"{len(failures)} failed request(s), {requests} HTTP request(s)"
-        )
-
-    return _run(wh, "fetch-twfy", body, source=SOURCE)

@@ -1,0 +1,113 @@
+"""Getting files and responses into the raw zone, the same way for every source: walking folders,
+storing bytes, and the reject rows for inputs that gave no bytes at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flows.core import raw_zone
+from flows.core.progress import phase
+from flows.core.raw_zone import RawEntry
+from flows.core.source import Acquired
+from flows.core.warehouse import Warehouse
+
+
+def unreadable(path: Path, why: str, source: str) -> dict:
+    """A reject row for an input that could not be read at all (no raw bytes)."""
+    ref = str(path.resolve())
+    return {
+        "source": source,
+        "source_ref": ref,
+        "reason": "unreadable",
+        "detail": f"{ref}: cannot be read: {why}",
+        "rejected_at": datetime.now(UTC),
+        "raw_sha256": None,
+    }
+
+
+def fetch_failed(source: str, url: str, reason: str) -> dict:
+    """A reject row for a request that gave no usable response (no raw bytes)."""
+    return {
+        "source": source,
+        "source_ref": url,
+        "reason": "fetch_failed",
+        "detail": f"{url}: {reason}",
+        "rejected_at": datetime.now(UTC),
+        "raw_sha256": None,
+    }
+
+
+@dataclass
+class Walked:
+    files: list[Path] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+    skipped: int = 0  # files in folders that are not inputs of this source
+
+
+def walk(paths: Iterable[str | Path], pattern: str, accept: Callable[[Path], bool]) -> Walked:
+    """Files named directly, and in folders (recursively, hidden ones skipped, in name order)
+    the files matching `pattern` that `accept` takes."""
+    out = Walked()
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob(pattern)):
+                if not f.is_file() or any(part.startswith(".") for part in f.parts[-2:]):
+                    continue
+                if accept(f):
+                    out.files.append(f)
+                else:
+                    out.skipped += 1
+        elif p.is_file():
+            out.files.append(p)
+        else:
+            out.missing.append(p)
+    return out
+
+
+@dataclass
+class Stored:
+    entries: list[RawEntry] = field(default_factory=list)
+    new: list[RawEntry] = field(default_factory=list)
+    rejects: list[dict] = field(default_factory=list)  # files that could not be read
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.entries) - len(self.new)
+
+
+def store_files(wh: Warehouse, raw_source: str, files: Sequence[Path]) -> Stored:
+    """Store each file byte-for-byte in the raw zone; unreadable ones are rejects."""
+    out = Stored()
+    with phase("storing raw inputs", len(files)) as step:
+        for f in files:
+            step(1)
+            try:
+                data = f.read_bytes()
+            except OSError as e:
+                out.rejects.append(unreadable(f, e.strerror or str(e), raw_source))
+                continue
+            entry, is_new = raw_zone.store(wh, raw_source, data, str(f.resolve()))
+            out.entries.append(entry)
+            if is_new:
+                out.new.append(entry)
+    return out
+
+
+def acquired_files(walked: Walked, stored: Stored, source: str) -> Acquired:
+    """What storing walked files did, as the engine's Acquired."""
+    missing = [unreadable(p, "no such file or folder", source) for p in walked.missing]
+    return Acquired(
+        seen=len(walked.files) + len(walked.missing),
+        new=len(stored.new),
+        unchanged=stored.unchanged,
+        rejects=missing + stored.rejects,
+    )
+
+
+def request_key(path: str, params: dict[str, str]) -> str:
+    """A request's identity: path and sorted query (the document key of its response)."""
+    return f"GET {path}?{urlencode(sorted(params.items()))}"

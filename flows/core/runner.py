@@ -1,0 +1,128 @@
+"""Task runners: where the engine's parse, merge and derive tasks execute.
+
+Every runner is a `concurrent.futures.Executor`, so the engine's logic never depends on which
+one it is: `inline` (in the calling thread: small runs, debugging), `threads`, `processes`
+(every core by default; spawned workers, so no state leaks from the parent) or `dask` (the
+executor of a `dask.distributed` client, at `address`). `auto` picks inline for work that fits
+in one batch and processes otherwise.
+
+Tasks are module-level functions with picklable arguments; `bounded` keeps at most a few tasks
+in flight so that memory is set by the batch size, not by the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from dataclasses import dataclass
+from typing import Any
+
+RUNNERS = ("auto", "inline", "threads", "processes", "dask")
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once in the calling thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # noqa: ANN401
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 (delivered through the future, as executors do)
+            future.set_exception(e)
+        return future
+
+
+def _init_worker() -> None:
+    """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it."""
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    os.environ["HANSARD_WORKER"] = "1"
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    kind: str = "auto"
+    workers: int | None = None  # default: every core
+    dask_address: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in RUNNERS:
+            raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, got {self.kind!r}")
+        if self.workers is not None and self.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {self.workers}")
+
+    @property
+    def size(self) -> int:
+        return self.workers or cpu_count()
+
+
+def make_executor(settings: RunnerSettings, tasks: int) -> Executor:
+    """An executor for about `tasks` tasks (auto: inline when there is only one)."""
+    kind = settings.kind
+    if kind == "auto":
+        kind = "inline" if tasks <= 1 or settings.size == 1 else "processes"
+    if kind == "inline":
+        return InlineExecutor()
+    if kind == "threads":
+        return ThreadPoolExecutor(max_workers=settings.size, thread_name_prefix="hansard")
+    if kind == "processes":
+        return ProcessPoolExecutor(
+            max_workers=min(settings.size, max(tasks, 1)),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+        )
+    return _dask_executor(settings.dask_address)
+
+
+def _dask_executor(address: str | None) -> Executor:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError(
+            "runner 'dask' needs dask.distributed (not installed in this environment)"
+        ) from None
+    if not address:
+        raise ValueError("runner 'dask' needs the scheduler address (--dask-address)")
+    return Client(address).get_executor()
+
+
+def bounded(
+    executor: Executor,
+    fn: Callable[..., Any],
+    args: Iterable[tuple[Any, ...]],
+    in_flight: int,
+) -> Iterator[Any]:
+    """fn(*a) for each a in `args`, at most `in_flight` submitted at once; results in the order
+    they complete. The first failure is raised (pending tasks are cancelled)."""
+    todo = iter(args)
+    running: set[Future] = set()
+    try:
+        while True:
+            while len(running) < max(1, in_flight):
+                nxt = next(todo, None)
+                if nxt is None:
+                    break
+                running.add(executor.submit(fn, *nxt))
+            if not running:
+                return
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    finally:
+        for future in running:
+            future.cancel()

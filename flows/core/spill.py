@@ -1,0 +1,76 @@
+"""The spill area of one commit: parsed rows on disk, by table and partition, until merged.
+
+Workers write each batch's rows here (`<root>/<table>/<key=value>/…/b<batch>.parquet`, every
+column, fast compression), so rows travel between processes as files, never as Python objects,
+and the merge step reads exactly the files of one partition. The area lives under the
+warehouse's `_staging/` (outside every table), and is removed after its commit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from transforms.schema import Table
+
+Partition = tuple[object, ...]
+
+
+def partition_path(root: Path, table: Table, part: Partition) -> Path:
+    path = root / table.name
+    for key, value in zip(table.partition_by, part, strict=True):
+        path = path / f"{key}={value}"
+    return path
+
+
+def write(root: Path, table: Table, df: pl.DataFrame, batch: int) -> list[Partition]:
+    """Write `df` (rows of `table`) split by partition; returns the partitions written."""
+    if df.height == 0:
+        return []
+    name = f"b{batch:06d}.parquet"
+    if not table.partition_by:
+        folder = partition_path(root, table, ())
+        folder.mkdir(parents=True, exist_ok=True)
+        df.write_parquet(folder / name, compression="lz4", statistics=False)
+        return [()]
+    written = []
+    for key, rows in df.partition_by(list(table.partition_by), as_dict=True).items():
+        part = tuple(key)
+        folder = partition_path(root, table, part)
+        folder.mkdir(parents=True, exist_ok=True)
+        rows.write_parquet(folder / name, compression="lz4", statistics=False)
+        written.append(part)
+    return sorted(written)
+
+
+def files(root: Path, table: Table, part: Partition) -> list[Path]:
+    folder = partition_path(root, table, part)
+    return sorted(folder.glob("b*.parquet")) if folder.is_dir() else []
+
+
+def read(paths: list[Path], table: Table) -> pl.DataFrame:
+    import polars as pl
+
+    from transforms.schema import empty
+
+    if not paths:
+        return empty(table)
+    return pl.concat([pl.read_parquet(p) for p in paths]).select(table.column_names)
+
+
+def scan(root: Path, table: Table) -> pl.LazyFrame | None:
+    """Every spilled row of `table` (for the gate's checks on new rows), or None."""
+    import polars as pl
+
+    found = sorted((root / table.name).rglob("b*.parquet")) if (root / table.name).is_dir() else []
+    if not found:
+        return None
+    return pl.concat([pl.scan_parquet(p) for p in found])
+
+
+def remove(root: Path) -> None:
+    shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,95 @@
+"""The engine's tasks: module-level functions with plain arguments, so any runner (inline,
+threads, spawned processes, Dask) can execute them. Rows move between them as Parquet files
+in the commit's spill area, never as Python objects between processes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from flows.core import spill
+from flows.core.publish import Staged, stage_partition
+from flows.core.source import Rows, WorkItem
+from flows.core.warehouse import Warehouse
+from transforms.schema import TABLES, frame
+
+Partition = tuple[object, ...]
+
+
+@dataclass
+class BatchResult:
+    batch: int
+    items: int
+    rows: dict[str, int]
+    partitions: dict[str, list[Partition]]
+    dates: tuple[date, date] | None
+    seconds: float
+    bytes: int = 0
+    rejects: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_batch(
+    root: str,
+    parse: Callable[[Warehouse, WorkItem], Rows],
+    items: Sequence[WorkItem],
+    spill_root: str,
+    batch: int,
+    tables: Sequence[str],
+) -> BatchResult:
+    """Parse every item of one batch and spill its rows, table by table and partition by
+    partition. Row dicts live only for this batch, in this worker."""
+    start = time.perf_counter()
+    wh = Warehouse(Path(root))
+    rows: dict[str, list[dict]] = {name: [] for name in tables}
+    for item in items:
+        for name, got in parse(wh, item).items():
+            if name not in rows:
+                raise ValueError(f"parse of {item.key} gave rows of {name}, not one of {tables}")
+            rows[name].extend(got)
+    counts: dict[str, int] = {}
+    parts: dict[str, list[Partition]] = {}
+    lo: date | None = None
+    hi: date | None = None
+    for name in tables:
+        table = TABLES[name]
+        df = frame(table, rows.pop(name))
+        counts[name] = df.height
+        parts[name] = spill.write(Path(spill_root), table, df, batch)
+        if df.height and "sitting_date" in df.columns and name in ("debates", "contributions"):
+            a, b = df["sitting_date"].min(), df["sitting_date"].max()
+            lo = a if lo is None or a < lo else lo  # type: ignore[operator]
+            hi = b if hi is None or b > hi else hi  # type: ignore[operator]
+    return BatchResult(
+        batch,
+        len(items),
+        counts,
+        parts,
+        (lo, hi) if lo is not None and hi is not None else None,
+        time.perf_counter() - start,
+        sum(i.size for i in items),
+        counts.get("rejects", 0),
+    )
+
+
+def merge_partition(
+    root: str,
+    table_name: str,
+    part: Partition,
+    spill_root: str,
+    plan_dir: str,
+    replaced: bool,
+    drop: pl.Expr | None,
+) -> Staged | None:
+    """Stage one partition: its published rows (none if `replaced`, minus `drop`) merged with
+    the rows spilled for it."""
+    table = TABLES[table_name]
+    new = spill.read(spill.files(Path(spill_root), table, part), table)
+    return stage_partition(
+        Warehouse(Path(root)), table, part, new, Path(plan_dir), replaced=replaced, drop=drop
+    )

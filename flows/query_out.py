@@ -1,0 +1,126 @@
+"""`hansard sql`: a read-only query against the views, shown or exported.
+
+On a terminal the result is a table that fits its width (long values cut with an ellipsis);
+in a pipe it is tab-separated text with a header (tabs and newlines inside values written as
+`\\t` and `\\n`), which `cut`, `sort`, `column -t` and spreadsheets read. `--format` picks one
+explicitly (table, tsv, csv, json). `--out FILE` writes the whole result by its extension
+(.csv, .tsv, .parquet, .json) through DuckDB, streaming, and says how many rows it wrote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flows.core.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    import duckdb
+
+EXPORTS = {".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".json": "json"}
+
+
+class Format(StrEnum):
+    table = "table"
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+
+
+def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
+    import duckdb
+
+    if not wh.duckdb_path.exists():
+        raise FileNotFoundError(
+            f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
+        )
+    return duckdb.connect(str(wh.duckdb_path), read_only=True)
+
+
+def query(wh: Warehouse, sql_text: str) -> tuple[list[str], list[tuple]]:
+    con = connect(wh)
+    try:
+        cur = con.execute(sql_text)
+        names = [d[0] for d in cur.description or []]
+        return names, cur.fetchall()
+    finally:
+        con.close()
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    text = value.isoformat() if isinstance(value, date | datetime) else str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def render(names: list[str], rows: list[tuple], fmt: Format, width: int | None = None) -> str:
+    if fmt is Format.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        return buf.getvalue()
+    if fmt is Format.json:
+        data = [{n: _jsonable(v) for n, v in zip(names, r, strict=True)} for r in rows]
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if fmt is Format.tsv:
+        lines = ["\t".join(names), *("\t".join(_cell(v) for v in r) for r in rows)]
+        return "\n".join(lines) + "\n"
+    return _table(names, rows, width)
+
+
+def _table(names: list[str], rows: list[tuple], width: int | None) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*names, box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for col in table.columns:
+        col.overflow, col.no_wrap = "ellipsis", True
+    for r in rows:
+        table.add_row(*(_cell(v) for v in r))
+    out = io.StringIO()
+    Console(file=out, width=width or 80, color_system=None).print(table)
+    return out.getvalue() + f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def default_format() -> Format:
+    return Format.table if sys.stdout.isatty() else Format.tsv
+
+
+def export(wh: Warehouse, sql_text: str, out: Path) -> int:
+    """Write the whole result to `out` (format by extension); returns the rows written."""
+    kind = EXPORTS.get(out.suffix.lower())
+    if kind is None:
+        raise ValueError(f"--out {out}: the extension must be one of {', '.join(EXPORTS)}")
+    options = {
+        "csv": "(FORMAT csv, HEADER true)",
+        "tsv": "(FORMAT csv, HEADER true, DELIMITER '\t')",
+        "parquet": "(FORMAT parquet, COMPRESSION zstd)",
+        "json": "(FORMAT json, ARRAY true)",
+    }[kind]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    con = connect(wh)
+    try:
+        body = sql_text.strip().rstrip(";")
+        target = str(out).replace("'", "''")
+        (count,) = con.execute(f"COPY ({body}) TO '{target}' {options}").fetchone() or (0,)
+    finally:
+        con.close()
+    return int(count)

@@ -1,0 +1,66 @@
+"""Transcript text: what a run stores, the work items the raw zone holds, and their parse.
+
+One work item per document (its `URL:` line, else its path): the document's current version.
+A new document merges its rows in; a document whose current version changed supersedes the
+older one, and then every table of the source is re-derived from the current versions (a row
+kept from the old version may have stood for a row of another page, deduplicated away, so
+dropping the old version's rows alone would lose it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flows.core import manifest, raw_zone
+from flows.core.inputs import acquired_files, store_files, walk
+from flows.core.source import Acquired, Job, Plan, Published, Rows, WorkItem
+from flows.core.warehouse import Warehouse
+from transforms.pp_text.parse import SOURCE, PageInput, parse_page
+
+
+def acquire(ctx: Any, paths: list[str]) -> Acquired:  # noqa: ANN401
+    """Store every file under `paths` (folders: their *.txt files) in the raw zone."""
+    walked = walk(paths, "*.txt", lambda f: True)
+    stored = store_files(ctx.wh, SOURCE, walked.files)
+    return acquired_files(walked, stored, SOURCE)
+
+
+def items(wh: Warehouse) -> Iterator[WorkItem]:
+    """The current version of every document, oldest first."""
+    current = manifest.rows(wh, SOURCE).filter("is_current")
+    for e in manifest.entries_of(current):
+        yield WorkItem(key=e.document_key, entries=(e,))
+
+
+def plan(found: Iterable[WorkItem], published: Published) -> Plan:
+    everything = list(found)
+    pending = [i for i in everything if published.get(i.key) != i.shas]
+    replaced = [i for i in pending if i.key in published]
+    if replaced:
+        note = (
+            f"{len(replaced)} document(s) replaced by a newer version; tables re-derived from raw"
+        )
+        return Plan(everything, replace=True, note=note)
+    return Plan(pending)
+
+
+def parse(wh: Warehouse, item: WorkItem) -> Rows:
+    (e,) = item.entries
+    result = parse_page(
+        PageInput(raw_zone.read_bytes(wh, e), e.original_path, e.raw_sha256, e.ingested_at)
+    )
+    return {
+        "debates": result.debates,
+        "contributions": result.contributions,
+        "rejects": result.rejects,
+    }
+
+
+def daily(settings: Any, wh: Warehouse) -> Job | None:  # noqa: ANN401
+    """New pages in the inbox folder, when there is one."""
+    inbox = Path(settings.inbox)
+    if not inbox.is_dir():
+        return None
+    return Job(SOURCE, "ingest", {"paths": [str(inbox)]}, str(wh.root))
