@@ -1,26 +1,28 @@
-"""Benchmark the Hansard API flow (fetch + publish) against the loopback replay server.
+"""Benchmark the Hansard API ingest (fetch + publish) against the loopback replay server.
 
     cd /work/main && uv run python bench/bench_api.py [--profile] [--json FILE]
     cd /work/main && uv run python bench/bench_api.py --quick      # smoke run, < 30 s
 
 The replay server (tests.support.replay_server.ReplayServer over corpus_routes: the real recorded
 Commons items, 148 sitting days 2024-07-17..2026-07-16) runs in this process with a fixed
-per-response latency (default 100 ms); the flow flows.api_flow.ingest_api runs in a child
-process (its own peak RSS; the server's CPU is not charged to it), after a warm-up flow that
-starts Prefect's temporary server. The child changes the server's latency and reads its request
-log over the server's own /_control endpoint.
+per-response latency (default 100 ms); the ingest runs in a child process (its own peak RSS; the
+server's CPU is not charged to it) as `hansard ingest api` runs it in local mode: the run engine
+in-process, flows.app.run("hansard_api", "ingest", ...), no Prefect. The child changes the
+server's latency and reads its request log over the server's own /_control endpoint.
 
 Runs, each into a fresh warehouse unless said otherwise, over the whole corpus range
 (2024-07-01..2026-07-31; --quick: July 2024 only):
   * max_concurrency 1, 2, 4, 8 with the default cap max_rps=10, and concurrency 8 at max_rps=50;
   * a no-change incremental run: one month ingested, then the same month again into the same
     warehouse (its summary line is printed; it must publish nothing);
-  * latency 0 with the caps out of the way (max_rps 1000, concurrency 8): the pipeline's own
+  * latency 0 with the caps out of the way (max_rps 1000, concurrency 8): the ingest's own
     overhead; with --profile a further such run under cProfile (every thread profiled).
-Per run: wall time of the flow call, requests (client count, cross-checked against the server's
-log), achieved requests/s, contributions published, peak requests in flight (client side), and
-where the time went (plain functions wrapped from here: calendar, day fetches, HTTP, rate-limiter
-and slot waits, parse, publish, views). No project file is changed.
+Per run: wall time of the app.run call, CPU time (the child and any worker processes it
+joined), requests (client count, cross-checked against the server's log), achieved requests/s,
+contributions published, peak requests in flight (client side), and where the time went: the
+run's own seconds per step (RunSummary.seconds: acquire, manifest, plan, parse, merge, gate,
+swap, derived, views) and, inside acquire, plain functions wrapped from here (calendar, day
+fetches, HTTP, rate-limiter and slot waits, raw zone, snapshots). No project file is changed.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import resource
 import shlex
@@ -40,7 +43,6 @@ import threading
 import time
 import traceback
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -48,11 +50,8 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import header, peak_rss_mb, print_profile, profiled  # noqa: E402
+from common import header, peak_rss_mb, print_profile, profiled  # noqa: E402
 
-from flows import PREFECT_DEFAULTS  # noqa: E402
-
-PREFECT_ENV = PREFECT_DEFAULTS
 FULL_RANGE = ("2024-07-01", "2026-07-31")
 QUICK_RANGE = ("2024-07-01", "2024-07-31")
 MONTH = ("2025-03-01", "2025-03-31")  # the corpus's busiest month: 11 sitting days
@@ -62,7 +61,7 @@ DEFAULT_CORPUS = Path(os.environ.get("HANSARD_CORPUS", ROOT.parent / "shared" / 
 def plan(quick: bool, latency_ms: float, profile: bool) -> list[dict]:
     """The runs, in order. `wh` names the warehouse; `fresh` deletes it first. --quick keeps
     one July 2024 run of each kind (its range is one month, so the incremental pair is the
-    flow-default run and a repeat of it)."""
+    default-settings run and a repeat of it)."""
     lo, hi = QUICK_RANGE if quick else FULL_RANGE
     runs = []
     sweep = ((8, 50),) if quick else ((1, 10), (2, 10), (4, 10), (8, 10), (8, 50))
@@ -126,8 +125,9 @@ def select(runs: list[dict], only: list[str] | None, repeat: int) -> list[dict]:
 
 
 class Probe:
-    """Wrappers around module attributes (no project file changed): spans of the plain steps,
-    and every HTTP exchange with the replay server (for requests in flight)."""
+    """Wrappers around module attributes (no project file changed): spans of the fetch steps
+    inside the run's acquire step, and every HTTP exchange with the replay server (for
+    requests in flight)."""
 
     def __init__(self) -> None:
         self.spans: list[tuple[str, str, float, float]] = []
@@ -154,26 +154,17 @@ class Probe:
     def install(self, base_url: str) -> None:
         import httpx
 
-        from flows import api_fetch, api_flow, pipeline
-        from flows.core import http, raw_zone, runs
+        from flows.core import http, raw_zone
+        from flows.sources.hansard_api import fetch
 
         for owner, name, label in (
-            (api_fetch, "sitting_days", "calendar: sitting_days"),
-            (api_fetch, "fetch_day", "fetch_day (one house-day, in a task)"),
+            (fetch, "sitting_days", "calendar: sitting_days"),
+            (fetch, "fetch_day", "fetch_day (one house-day, on the day pool)"),
             (http.HttpClient, "_attempt", "request attempt (limiter + slot + HTTP)"),
             (http.RateLimiter, "wait", "rate-limiter wait"),
             (raw_zone, "store", "raw_zone.store (response to raw zone)"),
-            (api_fetch, "read_snapshot", "read_snapshot"),
-            (api_fetch, "write_snapshot", "write_snapshot"),
-            (pipeline, "parse_api_entries", "parse_api_entries"),
-            (api_flow, "_published_days", "_published_days (read contributions)"),
-            (api_flow, "_fingerprints", "_fingerprints"),
-            (api_flow, "publish", "publish (merge + Parquet)"),  # before the quality gate
-            (api_flow, "stage", "stage (merge + Parquet, staged)"),  # with the gate
-            (api_flow, "enforce", "quality gate (enforce)"),
-            (pipeline, "publish_manifest", "publish_manifest"),
-            (api_flow, "refresh_views", "refresh_views (DuckDB + FTS)"),
-            (runs, "record", "runs.record"),
+            (fetch, "read_snapshot", "read_snapshot"),
+            (fetch, "write_snapshot", "write_snapshot (incl. read_snapshot)"),
         ):
             if hasattr(owner, name):  # the code moves on: wrap what this version has
                 self.wrap(owner, name, label)
@@ -207,12 +198,12 @@ class Probe:
         phases = {}
         if cal and days:
             phases = {
-                "before calendar (Prefect flow start, lock, run record)": cal[0][0] - t0,
+                "before calendar (lock, run record, HTTP client)": cal[0][0] - t0,
                 "calendar (sequential, one request a month)": cal[-1][1] - cal[0][0],
                 "calendar end -> first fetch_day": min(a for a, _ in days) - cal[-1][1],
                 "day fetches (first start -> last end)": max(b for _, b in days)
                 - min(a for a, _ in days),
-                "after fetches (snapshots, parse, publish, views, Prefect)": t1
+                "after fetches (snapshots, parse, publish, derived, views)": t1
                 - max(b for _, b in days),
             }
         http_s = [b - a for a, b in self.http]
@@ -269,7 +260,22 @@ def server_stats(log: list[dict]) -> dict:
 # --------------------------------------------------------------------------- child: runs
 
 
-def one_run(ingest_api, run: dict, url: str, work: Path, probe: Probe) -> dict:  # noqa: ANN001
+def cpu_s() -> float:
+    """CPU seconds of this process and of the worker processes it has joined."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def summary_dict(summary) -> dict:  # noqa: ANN001  (a flows.run.RunSummary)
+    """The summary's fields, with its source-specific details (requests, days_changed, ...)
+    alongside."""
+    data = summary.to_dict()
+    return {**data.pop("details"), **data}
+
+
+def one_run(run: dict, url: str, work: Path, probe: Probe) -> dict:
+    from flows import app
     from flows.core.publish import read_table
     from flows.core.warehouse import Warehouse
     from transforms.schema import CONTRIBUTIONS
@@ -282,33 +288,36 @@ def one_run(ingest_api, run: dict, url: str, work: Path, probe: Probe) -> dict: 
     probe.clear()
 
     def call():  # noqa: ANN202
-        return ingest_api(
-            date.fromisoformat(run["start"]),
-            date.fromisoformat(run["end"]),
+        return app.run(
+            "hansard_api",
+            "ingest",
+            wh,
+            opts=app.options(None),
+            start=run["start"],
+            end=run["end"],
             houses=["Commons"],
-            warehouse=str(wh),
             base_url=url,
             max_rps=float(run["max_rps"]),
             max_concurrency=run["max_concurrency"],
         )
 
-    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu0 = cpu_s()
     t0 = time.perf_counter()
     summary, error = None, None
     try:
         summary = profiled(call, work / "api-lat0.pstats")[0] if run.get("profile") else call()
-    except Exception as e:  # a failed flow is a result too: record it and go on
+    except Exception as e:  # a failed run is a result too: record it and go on
         tb = traceback.format_exception(e)
         error = {"error": f"{type(e).__name__}: {e}", "traceback_tail": "".join(tb[-4:])}
     t1 = time.perf_counter()
-    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu1 = cpu_s()
     log = control(url, "/_control/requests")
     assert isinstance(log, list)
     return {
         **run,
         "wall_s": t1 - t0,
-        "cpu_s": cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
-        "summary": vars(summary) if summary else None,
+        "cpu_s": cpu1 - cpu0,
+        "summary": summary_dict(summary) if summary else None,
         "describe": summary.describe() if summary else None,
         "failed": error,
         "server": server_stats(log),
@@ -320,38 +329,23 @@ def one_run(ingest_api, run: dict, url: str, work: Path, probe: Probe) -> dict: 
 
 def child(args: argparse.Namespace) -> None:
     work = Path(args.work)
-    os.environ.setdefault("PREFECT_HOME", str(work / "prefect-home"))
-    for k, v in PREFECT_ENV.items():
-        os.environ.setdefault(k, v)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s | %(name)s - %(message)s")
     t_start = time.perf_counter()
-    from prefect import flow
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
-    from flows.api_flow import ingest_api
+    from flows import app  # noqa: F401  (the engine and the registered sources)
 
     out: dict = {"import_s": time.perf_counter() - t_start, "runs": []}
-
-    @flow(name="bench-warm-up")
-    def warm_up() -> int:
-        return 1
-
+    out["rss_before_mb"] = peak_rss_mb()
     probe = Probe()
     probe.install(args.url)
     runs = json.loads(Path(args.plan).read_text())
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        t0 = time.perf_counter()
-        warm_up()
-        out["server_warm_up_s"] = time.perf_counter() - t0
-        out["rss_before_mb"] = peak_rss_mb()
-        for run in runs:
-            result = one_run(ingest_api, run, args.url, work, probe)
-            out["runs"].append(result)
-            print(
-                f"  {run['name']}: {result['wall_s']:.2f} s, {result['server']['requests']} "
-                "requests",
-                flush=True,
-            )
-            Path(args.out).write_text(json.dumps(out, indent=1, default=str))
+    for run in runs:
+        result = one_run(run, args.url, work, probe)
+        out["runs"].append(result)
+        print(
+            f"  {run['name']}: {result['wall_s']:.2f} s, {result['server']['requests']} requests",
+            flush=True,
+        )
+        Path(args.out).write_text(json.dumps(out, indent=1, default=str))
     out["child_total_s"] = time.perf_counter() - t_start
     Path(args.out).write_text(json.dumps(out, indent=1, default=str))
 
@@ -393,13 +387,13 @@ def run_child(url: str, runs: list[dict], work: Path) -> dict:
 
 
 def log_messages(lines: list[str]) -> dict[str, int]:
-    """Prefect's log lines (`HH:MM:SS.fff | LEVEL | logger - message`) counted by level,
-    logger and message."""
+    """The child's log lines (`LEVEL | logger - message`, warnings and worse) counted by
+    level, logger and message."""
     counts: dict[str, int] = {}
     for line in lines:
-        parts = line.split(" | ", 2)
-        if len(parts) == 3 and parts[1].strip() in ("WARNING", "ERROR", "CRITICAL"):
-            key = f"{parts[1].strip()} {parts[2][:150]}"
+        parts = line.split(" | ", 1)
+        if len(parts) == 2 and parts[0].strip() in ("WARNING", "ERROR", "CRITICAL"):
+            key = f"{parts[0].strip()} {parts[1][:150]}"
             counts[key] = counts.get(key, 0) + 1
     return counts
 
@@ -412,7 +406,7 @@ def table(runs: list[dict]) -> str:
         "cap rps",
         "conc",
         "wall s",
-        "flow CPU s",
+        "run CPU s",
         "requests",
         "req/s",
         "% of cap",
@@ -469,6 +463,9 @@ def details(r: dict, top: int = 8) -> str:
     ]
     if r["failed"]:
         lines += ["    " + x for x in r["failed"]["traceback_tail"].splitlines()]
+    if r["summary"]:
+        steps = ", ".join(f"{k} {v:.2f}" for k, v in r["summary"]["seconds"].items())
+        lines.append(f"    run steps (s): {steps}")
     for name, secs in p["phases"].items():
         lines.append(f"    phase {secs:7.2f} s  {name}")
     for name, t in sorted(p["totals"].items(), key=lambda kv: -kv[1]["s"])[:top]:
@@ -505,12 +502,12 @@ def shared_bodies(routes) -> str:  # noqa: ANN001
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description="Benchmark the Hansard API fetch + publish flow.")
+    ap = argparse.ArgumentParser(description="Benchmark the Hansard API fetch + publish.")
     ap.add_argument("--quick", action="store_true", help="smoke run: July 2024 only, < 30 s")
     ap.add_argument("--latency-ms", type=float, default=100.0, help="replay latency per response")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="$HANSARD_CORPUS")
     ap.add_argument("--profile", action="store_true", help="cProfile a further latency-0 run")
-    ap.add_argument("--work", type=Path, help="folder for warehouses and Prefect home")
+    ap.add_argument("--work", type=Path, help="folder for the warehouses")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
     ap.add_argument("--json", type=Path, help="write every figure to this JSON file")
     ap.add_argument(
@@ -555,10 +552,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             result = run_child(srv.url, runs, work)
         print(
-            f"\nchild: imports {result['import_s']:.1f} s, Prefect temporary server + first flow "
-            f"{result['server_warm_up_s']:.1f} s, RSS after warm-up {result['rss_before_mb']:.0f}"
-            f" MB, process {result['process_wall_s']:.1f} s in all; {result['stderr_lines']} "
-            "stderr lines\n"
+            f"\nchild: imports {result['import_s']:.1f} s, RSS after imports "
+            f"{result['rss_before_mb']:.0f} MB, process {result['process_wall_s']:.1f} s in all; "
+            f"{result['stderr_lines']} stderr lines\n"
         )
         print(table(result["runs"]))
         print("\nwhere the time went (plain functions wrapped from the bench; sums add threads):")

@@ -17,15 +17,15 @@ at least N contributions: the copies of a day go on that day's pages, so a day h
 pages, and every copy of a debate gets its own Overview body.
 
 Each side runs in its own child process (so its peak RSS is its own) on the same files:
-  ours         the steps `hansard ingest api` runs after its HTTP fetch, called as plain
+  ours         what `hansard ingest api` does after its HTTP fetch, called as plain
                functions: every body stored in a fresh warehouse's raw zone (sha256, manifest)
-               under the URL the flow would have fetched it from, then
-               flows.pipeline.parse_api_entries (parse, text normalisation, debate merge), then
-               flows.api_flow.publish_days (its plain function: explicit schema frames, staged
-               partitions, quality gate, atomic swap, raw_inputs manifest). Then, timed apart,
-               resolve_all + refresh_views (speaker_resolutions, hansard.duckdb views and
-               full-text index), as the flow does after publishing (resolve_speakers is
-               resolve_all as a Prefect task).
+               under the URL the run would have fetched it from, then one commit of the run
+               engine (flows.run.commit) over one work item holding every body: the source's
+               parse (text normalisation, debate merge) into the spill area, explicit schema
+               frames merged into their partitions, quality gate, atomic swap, ledger. Then,
+               timed apart, resolve_all + refresh_views (speaker_resolutions, the search index,
+               hansard.duckdb views), as the engine's derived and views steps do after
+               publishing.
   dlt-duckdb   a plain dlt pipeline: one @dlt.source with two @dlt.resource generators (the
                search `Results` items; the debate bodies as they are), dlt's defaults (append,
                inferred schema, nested lists as child tables), destination duckdb.
@@ -64,9 +64,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import dir_bytes, header, peak_rss_mb  # noqa: E402
-
-from flows import PREFECT_DEFAULTS  # noqa: E402
+from common import dir_bytes, header, peak_rss_mb  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("HANSARD_CORPUS", ROOT.parent / "shared" / "corpus"))
 BASE_URL = "https://hansard-api.parliament.uk"  # only a name in stored URLs: nothing is fetched
@@ -279,8 +277,6 @@ def days_of(rows: list[dict]) -> list[tuple[str, date]]:
 def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
     """What `ingest api` does after fetching, on the recorded bodies (module docstring)."""
     t0 = time.perf_counter()
-    for k, v in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(k, v)
     from flows.core import raw_zone, runs
     from flows.core.inputs import request_key
     from flows.core.source import WorkItem
@@ -334,7 +330,7 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
 def after_publish(wh, phase: Phases, out: dict) -> None:  # noqa: ANN001  (a Warehouse)
     """What the flow runs after publishing: derived tables, then the DuckDB file."""
     from flows.core.views import refresh_views
-    from flows.derived.resolution import resolve_all  # resolve_speakers is this as a Prefect task
+    from flows.derived.resolution import resolve_all  # the engine's derived step
 
     try:
         with phase("after publish: resolve_all (speaker_resolutions, search tables)"):

@@ -1,6 +1,9 @@
 """Members refresh cost: requests and wall time of a first (full), a no-change and a
 one-member-changed refresh for N synthetic members per House, against the loopback replay
-server with latency (figures in docs/members.md).
+server with latency (figures in docs/members.md). Each refresh is the engine's run of
+`hansard members refresh` in-process (flows.app.run("members", "refresh", ...), local mode);
+a warm-up refresh into another warehouse first keeps imports and first-call costs out of the
+figures.
 
     cd /work/main && uv run python bench/bench_members.py [N]     # default 700
 """
@@ -13,20 +16,25 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
 
-from flows.core.warehouse import Warehouse  # noqa: E402
-from flows.members_fetch import (  # noqa: E402
+from common import header  # noqa: E402
+
+from flows import app  # noqa: E402
+from flows.run import RunSummary  # noqa: E402
+from flows.sources.members.fetch import (  # noqa: E402
     HISTORY_PATH,
     SEARCH_PATH,
     batches,
     history_query,
     search_query,
 )
-from tests.support.members_support import WINDOW, refresh  # noqa: E402
+from tests.members.test_members_incremental import INDEPENDENT  # noqa: E402
+from tests.support.members_support import WINDOW  # noqa: E402
 from tests.support.replay_server import ReplayServer, Routes  # noqa: E402
-from tests.test_members_incremental import INDEPENDENT  # noqa: E402
 
 
 def _member(member_id: int, house: int, party: dict[str, Any]) -> dict[str, Any]:
@@ -107,18 +115,28 @@ def synthetic_routes(per_house: int, changed: int | None = None) -> Routes:
     return routes
 
 
+def refresh(wh: Path, url: str, **params: Any) -> RunSummary:  # noqa: ANN401
+    """One members refresh over the fixtures' window, as `hansard members refresh` runs it."""
+    start, end = (d.isoformat() for d in WINDOW)
+    return app.run(
+        "members",
+        "refresh",
+        wh,
+        opts=app.options(None),
+        start=start,
+        end=end,
+        base_url=url,
+        **params,
+    )
+
+
 def measure(per_house: int, latency_ms: float = 50) -> list[tuple[str, int, int, float]]:
     """(refresh, requests, History requests, wall seconds) of first / no-change / one-changed."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     figures = []
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
-    ):
-        with ReplayServer(synthetic_routes(1)) as srv:  # start Prefect's server before timing
-            refresh(Warehouse.at(Path(tmp) / "warm-up"), srv.url)
-        wh = Warehouse.at(Path(tmp) / "w")
+    with tempfile.TemporaryDirectory() as tmp:
+        with ReplayServer(synthetic_routes(1)) as srv:  # imports and first calls, not timed
+            refresh(Path(tmp) / "warm-up", srv.url)
+        wh = Path(tmp) / "w"
         steps = [
             ("first (full)", synthetic_routes(per_house)),
             ("no change", synthetic_routes(per_house)),
@@ -134,8 +152,6 @@ def measure(per_house: int, latency_ms: float = 50) -> list[tuple[str, int, int,
 
 
 if __name__ == "__main__":
-    from bench_text import header
-
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 700
     header(f"cd {ROOT} && uv run python bench/bench_members.py {n}")
     for label, requests, history, took in measure(n):

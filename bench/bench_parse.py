@@ -12,11 +12,12 @@ folder generated earlier with the same size and seed is reused):
               pipeline fetches (not calendars; not container bodies, which it never asks for)
               -> transforms.hansard_api.parse.parse_search_page / parse_debate, then combine_debates
 
-These are the pure functions flows/pipeline.py calls. Files are read (and hashed) before the
-clock starts, so the figures are parse and normalise alone: `parse` is bytes -> row dicts
-(decoding, markup cleaning, speaker splitting, columns, rejects); `frame` is rows -> typed Polars
-frames (transforms.schema.frame, as publish does), in batches of about 5 MB of input. The process
-is pinned to one CPU (sched_setaffinity) and Polars to one thread (POLARS_MAX_THREADS=1).
+These are the pure functions the sources' parse steps (flows/sources/*/work.py) call. Files are
+read (and hashed) before the clock starts, so the figures are parse and normalise alone: `parse`
+is bytes -> row dicts (decoding, markup cleaning, speaker splitting, columns, rejects); `frame`
+is rows -> typed Polars frames (transforms.schema.frame, as the engine's parse task does before
+spilling, flows/core/tasks.py), in batches of about 5 MB of input. The process is pinned to one
+CPU (sched_setaffinity) and Polars to one thread (POLARS_MAX_THREADS=1).
 Reported per format: MB/s (input bytes) and contributions/s, for parse and for parse + frame.
 """
 
@@ -44,7 +45,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import ensure_corpus, header, peak_rss_mb  # noqa: E402
+from common import ensure_corpus, header, peak_rss_mb  # noqa: E402
 
 MB = 1_000_000
 BATCH_BYTES = 5 * MB

@@ -1,31 +1,33 @@
 """Benchmark query latencies of the DuckDB views on a large generated warehouse.
 
-    cd /work/main && uv run python bench/bench_queries.py [--mb 500] [--budget-s 360] [--json FILE]
-    cd /work/main && uv run python bench/bench_queries.py --quick     # smoke run, < 1 min
+    cd /work/main && uv run python bench/bench_queries.py [--mb 500] [--json FILE]
+    cd /work/main && uv run python bench/bench_queries.py --quick     # smoke run: 2 MB
     # the scale runs: 10^5, 10^6 and 7.6 x 10^6 contributions over 1919-2025, in date order
     uv run python bench/bench_queries.py --contributions 1000000 --years 1919-2025 --ordered \
-        --budget-s 100000 --rebuilds 0 --json bench/out/scale-1m.json
+        --rebuilds 0 --json bench/out/scale-1m.json
 
 1. Transcript text from bench/generate_text.py (deterministic from --seed; a --data folder
-   generated earlier with the same --mb and --seed is reused).
+   generated earlier with the same size, seed and options is reused).
    Sized by --mb or --contributions; --years FIRST-LAST spreads the sitting dates (the whole
    of Hansard: 1919-2025 gives 214 (house, year) partitions) and --ordered puts them in file
    order, as a backfill crawled by date would arrive.
-2. Ingest in chunks of ~--chunk-mb (files in name order) with the plain pipeline functions, no
-   Prefect: flows.pipeline.store_files, parse_entries, publish_parsed, publish_manifest, then
-   (unless --no-derive) what every ingest flow does next: the derived tables (flows.derived.refresh:
-   speaker resolution, the search index; only the partitions the chunk changed) and
-   refresh_views. Each chunk runs in its own child process, so its peak RSS (getrusage
-   ru_maxrss) is that chunk's alone and shows whether memory stays bounded as the warehouse
-   grows. Chunks stop when the ingest time so far plus the last chunk's time would pass
-   --budget-s.
-3. flows.core.views.refresh_views (views, analysis views and macros), in a child process, with its
-   parts timed.
+2. Ingest with the real CLI, `hansard ingest text DATA -w WH`, as a subprocess into a fresh
+   warehouse (local mode: the run engine in-process, its runner's workers; run in the work
+   folder, so no ./hansard.toml applies, but HANSARD__* overrides in the environment do and
+   the header prints them). Timed from outside: wall, CPU of the command and the worker
+   processes it joined, and the peak RSS of its largest single process (getrusage of the
+   children: not a sum over the workers; bench/bench_cli.py samples the whole tree). The
+   command's stdout is kept, and its seconds per step are read from its run record
+   (warehouse/runs/<run>.json: acquire, manifest, plan, parse, merge, gate, swap, derived,
+   views).
+3. flows.core.views.refresh_views (views, analysis views and macros), in a child process:
+   --rebuilds forced rebuilds, then a call on the unchanged warehouse (the no-op path), with
+   their parts timed.
 4. In a further child (read-only connection, as a reader would open it): `select count(*)` over
-   every view in sql/ (base and analysis), `select * from search_contributions('minister')
-   limit 20` and `select * from term_trend('rural')`: one warm-up run, then the median (min,
-   max) of --reps timed runs. The slowest queries are then run once more with DuckDB's JSON
-   profiler, and their costliest operators listed.
+   every view in sql/ (base and analysis), and the search macros (search_bm25, search_top,
+   search_contributions, term_trend): one warm-up run, then the median (min, max) of --reps
+   timed runs. The slowest queries are then run once more with DuckDB's JSON profiler, and
+   their costliest operators listed.
 
 Nothing outside bench/ is changed; data and the warehouse go to a temporary folder (kept with
 --keep), or to --data / --work when given.
@@ -34,7 +36,6 @@ Nothing outside bench/ is changed; data and the warehouse go to a temporary fold
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import re
@@ -53,14 +54,9 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from bench_text import (  # noqa: E402
-    StepTimer,
-    dir_bytes,
-    ensure_corpus,
-    header,
-    input_files,
-    peak_rss_mb,
-)
+from common import MB, dir_bytes, ensure_corpus, header, input_files, peak_rss_mb  # noqa: E402
+
+HANSARD = Path(sys.executable).parent / "hansard"  # the CLI of this environment
 
 
 def cpu_s() -> float:
@@ -69,7 +65,6 @@ def cpu_s() -> float:
     return r.ru_utime + r.ru_stime
 
 
-MB = 1_000_000
 SEARCH_QUERIES = {
     "search_bm25('minister') top 20": (
         "select * from search_bm25('minister') order by score desc limit 20"
@@ -90,45 +85,8 @@ _CREATE = re.compile(r"create\s+or\s+replace\s+(view|macro)\s+([a-z_]+)", re.IGN
 # --------------------------------------------------------------------------- children
 
 
-def child_ingest(args: argparse.Namespace) -> None:
-    """One chunk: the plain steps of a text ingest into the growing warehouse."""
-    from flows import pipeline
-    from flows.core.warehouse import Warehouse
-
-    wh = Warehouse.at(args.wh)
-    files = [Path(f) for f in json.loads(Path(args.files).read_text())]
-    timed = StepTimer()
-    steps = timed.steps
-
-    stored = timed("store_files", pipeline.store_files, wh, files)
-    parsed = timed("parse_entries", pipeline.parse_entries, wh, stored.new)
-    counts = {name: len(rows) for name, rows in parsed.rows.items()}
-    written = timed("publish_parsed", pipeline.publish_parsed, wh, parsed)
-    del parsed
-    timed("publish_manifest", pipeline.publish_manifest, wh)
-    if args.derive:  # as every ingest flow does after publishing: the derived tables, views
-        from flows.core.views import refresh_views
-        from flows.derived.refresh import refresh_derived
-        from flows.derived.resolution import current_twfy_people, derivers
-
-        twfy, _ = current_twfy_people(wh)
-        for deriver in derivers(wh, twfy):
-            summary = timed(deriver.name, refresh_derived, wh, [deriver])
-            steps[-1]["partitions"] = summary.derived
-        timed("refresh_views", refresh_views, wh)
-    out = {
-        "steps": steps,
-        "files": len(files),
-        "new": len(stored.new),
-        "parsed": counts,
-        "partitions_written": len(written),
-        "cpu_s": cpu_s(),
-    }
-    Path(args.out).write_text(json.dumps(out, indent=1))
-
-
 def child_views(args: argparse.Namespace) -> None:
-    """refresh_views twice, its parts timed (wrappers on the views module's own functions)."""
+    """refresh_views, its parts timed (wrappers on the views module's own functions)."""
     from flows.core import views
     from flows.core.warehouse import Warehouse
 
@@ -148,11 +106,10 @@ def child_views(args: argparse.Namespace) -> None:
         setattr(views, name, timed)
 
     wrap("_create", lambda con, wh, paths: f"create {len(paths)} views/macros")
-    # a fresh build; a second build (forced, where refresh_views skips an unchanged warehouse);
-    # then a plain call on the unchanged warehouse (the no-op path, where there is one)
-    forced = {"force": True} if "force" in inspect.signature(views.refresh_views).parameters else {}
+    # the ingest built the views: forced rebuilds (refresh_views skips an unchanged
+    # warehouse otherwise), then a plain call on the unchanged warehouse (the no-op path)
     runs = []
-    plan = [("build", {}), *[("rebuild", forced)] * args.rebuilds]
+    plan = [("forced rebuild", {"force": True})] * args.rebuilds
     for label, kw in [*plan, ("call again, nothing changed", {})]:
         parts.clear()
         t0 = time.perf_counter()
@@ -263,66 +220,58 @@ def run_child(mode: str, work: Path, wh: Path, extra: list[str]) -> dict:
     return result
 
 
-def chunks(files: list[Path], chunk_mb: float) -> list[list[Path]]:
-    out: list[list[Path]] = [[]]
-    size = 0
-    for f in files:
-        if size >= chunk_mb * MB:
-            out.append([])
-            size = 0
-        out[-1].append(f)
-        size += f.stat().st_size
-    return [c for c in out if c]
+def cli_ingest(data: Path, work: Path, wh: Path) -> dict:
+    """`hansard ingest text DATA -w WH` into a fresh warehouse, timed from outside (module
+    docstring, 2.)."""
+    from flows.app import prefect_api_url
 
-
-def ingest(args: argparse.Namespace, data: Path, work: Path, wh: Path) -> list[dict]:
     shutil.rmtree(wh, ignore_errors=True)
-    done: list[dict] = []
-    elapsed = 0.0
-    total_mb = 0.0
+    cmd = [str(HANSARD), "ingest", "text", str(data), "-w", str(wh)]
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)  # local mode, unless a Prefect profile says otherwise
+    mode = prefect_api_url(env)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
+        raise SystemExit(f"{shlex.join(cmd)} failed with exit code {proc.returncode}")
+    records = sorted((wh / "runs").glob("*.json"), key=lambda f: f.stat().st_mtime)
+    return {
+        "command": shlex.join(cmd),
+        "mode": f"Prefect API {mode}" if mode else "local",
+        "wall_s": wall,
+        "cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+        "largest_process_rss_mb": after.ru_maxrss / 1024,
+        "stdout": proc.stdout,
+        "stderr": proc.stderr.splitlines()[-20:],
+        "run": json.loads(records[-1].read_text()) if records else None,
+        "input_mb": sum(f.stat().st_size for f in input_files(data)) / MB,
+        "parquet_mb": dir_bytes(wh / "tables", "*.parquet") / MB,
+        "raw_mb": dir_bytes(wh / "raw") / MB,
+    }
+
+
+def report_ingest(r: dict) -> None:
+    print(f"$ {r['command']}   ({r['mode']}, in the work folder)")
+    print("\n".join("  " + line for line in r["stdout"].splitlines()))
+    for line in r["stderr"]:
+        print(f"  stderr: {line}")
     print(
-        "| chunk | MB | total MB | contributions parsed | store s | parse s | publish s | "
-        "manifest s | derived s (partitions) | views s | chunk s (CPU s) | MB/s | "
-        "peak RSS (child) | Parquet MB |"
+        f"\ningest: {r['input_mb']:.1f} MB of text in {r['wall_s']:.1f} s "
+        f"({r['input_mb'] / r['wall_s']:.2f} MB/s), CPU {r['cpu_s']:.1f} s (the command and "
+        f"its workers), largest process peak RSS {r['largest_process_rss_mb']:.0f} MB; Parquet "
+        f"{r['parquet_mb']:.1f} MB, raw zone {r['raw_mb']:.0f} MB",
+        flush=True,
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for i, files in enumerate(chunks(input_files(data), args.chunk_mb)):
-        if done and elapsed + done[-1]["process_wall_s"] > args.budget_s:
-            break
-        listing = work / "chunk-files.json"
-        listing.write_text(json.dumps([str(f) for f in files]))
-        extra = ["--files", str(listing)] + ([] if args.derive else ["--no-derive"])
-        r = run_child("ingest", work, wh, extra)
-        mb = sum(f.stat().st_size for f in files) / MB
-        total_mb += mb
-        elapsed += r["process_wall_s"]
-        s = {st["step"]: st for st in r["steps"]}
-        r.update(
-            chunk=i + 1,
-            mb=mb,
-            total_mb=total_mb,
-            elapsed_s=elapsed,
-            peak_rss_mb=max(st["rss_mb"] for st in r["steps"]),
-            parquet_mb=dir_bytes(wh / "tables", "*.parquet") / MB,
-        )
-        done.append(r)
-        derived = (
-            " + ".join(
-                f"{st['s']:.2f} ({st['partitions']})" for st in r["steps"] if "partitions" in st
-            )
-            or "–"
-        )
+    run = r["run"] or {}
+    if run.get("steps"):
         print(
-            f"| {i + 1} | {mb:.1f} | {total_mb:.1f} | {r['parsed']['contributions']} | "
-            f"{s['store_files']['s']:.2f} | {s['parse_entries']['s']:.2f} | "
-            f"{s['publish_parsed']['s']:.2f} | {s['publish_manifest']['s']:.2f} | "
-            f"{derived} | {s.get('refresh_views', {}).get('s', 0):.2f} | "
-            f"{r['process_wall_s']:.2f} ({r['cpu_s']:.1f}) | {mb / r['process_wall_s']:.1f} | "
-            f"{r['peak_rss_mb']:.0f} MB (after parse {s['parse_entries']['rss_mb']:.0f}) | "
-            f"{r['parquet_mb']:.1f} |",
-            flush=True,
+            "  its run record, seconds per step: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in run["steps"].items())
         )
-    return done
 
 
 def report_queries(q: dict) -> None:
@@ -360,21 +309,12 @@ def run_all(args: argparse.Namespace, data: Path, work: Path, cmd: str, info: di
     meta, gen_s = ensure_corpus(data, args.mb, args.seed, **options)
     print(
         f"corpus: {meta['files']} files, {meta['bytes'] / MB:.2f} MB, seed {args.seed} "
-        f"({'reused' if gen_s is None else f'generated in {gen_s:.1f} s'}); chunks of "
-        f"~{args.chunk_mb:g} MB, ingest budget {args.budget_s:g} s\n",
+        f"({'reused' if gen_s is None else f'generated in {gen_s:.1f} s'})\n",
         flush=True,
     )
     wh = work / "warehouse"
-    chunk_runs = ingest(args, data, work, wh)
-    total_mb = chunk_runs[-1]["total_mb"]
-    parsed = sum(r["parsed"]["contributions"] for r in chunk_runs)
-    print(
-        f"\ningested {len(chunk_runs)} chunks, {total_mb:.1f} MB of text, {parsed:,} "
-        f"contributions parsed, in {chunk_runs[-1]['elapsed_s']:.1f} s "
-        f"({total_mb / chunk_runs[-1]['elapsed_s']:.1f} MB/s); Parquet "
-        f"{chunk_runs[-1]['parquet_mb']:.1f} MB, raw zone {dir_bytes(wh / 'raw') / MB:.0f} MB",
-        flush=True,
-    )
+    ingested = cli_ingest(data, work, wh)
+    report_ingest(ingested)
     v = run_child("views", work, wh, ["--rebuilds", str(args.rebuilds)])
     for r in v["runs"]:
         parts = ", ".join(f"{label} {secs:.2f} s" for label, secs in r["parts"]) or "skipped"
@@ -390,7 +330,7 @@ def run_all(args: argparse.Namespace, data: Path, work: Path, cmd: str, info: di
             "machine": info,
             "generator": meta,
             "generate_s": gen_s,
-            "chunks": chunk_runs,
+            "ingest": ingested,
             "views": v,
             "queries": q,
         }
@@ -403,37 +343,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--contributions", type=int, help="generate this many contributions")
     ap.add_argument("--years", help="span of sitting dates, FIRST-LAST (generator default)")
     ap.add_argument("--ordered", action="store_true", help="dates in file order (a backfill)")
-    ap.add_argument(
-        "--no-derive",
-        dest="derive",
-        action="store_false",
-        help="chunks skip the derived tables and views (publish only, as before)",
-    )
-    ap.add_argument("--chunk-mb", type=float, default=100.0, help="text per ingest chunk")
-    ap.add_argument("--budget-s", type=float, default=360.0, help="ingest time budget")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query")
     ap.add_argument("--explain", type=int, default=4, help="profile the N slowest queries")
-    ap.add_argument("--rebuilds", type=int, default=1, help="forced refresh_views after the first")
-    ap.add_argument("--quick", action="store_true", help="smoke run: 4 MB in 2 chunks")
+    ap.add_argument("--rebuilds", type=int, default=1, help="forced refresh_views runs")
+    ap.add_argument("--quick", action="store_true", help="smoke run: 2 MB")
     ap.add_argument("--data", type=Path, help="corpus folder (reused when it matches)")
     ap.add_argument("--work", type=Path, help="folder for the warehouse")
     ap.add_argument("--keep", action="store_true", help="keep the temp data and warehouse")
     ap.add_argument("--json", type=Path, help="write every figure to this JSON file")
-    ap.add_argument("--child", choices=("ingest", "views", "queries"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=("views", "queries"), help=argparse.SUPPRESS)
     ap.add_argument("--wh", help=argparse.SUPPRESS)
-    ap.add_argument("--files", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.quick:
-        args.mb, args.chunk_mb = 4.0, 2.0
+        args.mb = 2.0
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        {"ingest": child_ingest, "views": child_views, "queries": child_queries}[args.child](args)
+        {"views": child_views, "queries": child_queries}[args.child](args)
         return 0
     t_all = time.perf_counter()
     need_tmp = not (args.data and args.work)

@@ -7,11 +7,13 @@ Corpus: bench/generate_twfy.py (our own text, deterministic from --seed), `debat
 files in the modern format. Measures
   (a) the pure parser: transforms.twfy_xml.parse.parse_file over every file, one core, in this
       process (with lxml's load alone timed separately, and a cProfile of a sample of files);
-  (b) end to end: the Prefect flow flows.twfy_flow.ingest_twfy into a fresh warehouse (raw
-      zone, parse, derive, staged publish + quality gate, manifest, speaker resolution, DuckDB
-      views), in a child process so its peak RSS (getrusage ru_maxrss) is its own; the Prefect
-      temporary server is started by a warm-up flow first and timed separately; the steps are
-      timed by wrapping the functions the flow calls.
+  (b) end to end: the run engine's `twfy_xml ingest` (what `hansard ingest twfy DIR` runs in
+      local mode: flows.app.run) into a fresh warehouse (raw zone, parse, staged merge +
+      quality gate, swap, manifest, speaker resolution and search index, DuckDB views), in a
+      child process so its peak RSS (getrusage ru_maxrss) is its own; the seconds per step
+      are the run's own (RunSummary.seconds); then a no-op re-run into the same warehouse.
+      Peak RSS of the runner's worker processes, when it starts any, is reported apart (the
+      largest one).
 Data and warehouses go to a temporary folder (kept with --keep) or to --data / --work.
 """
 
@@ -22,7 +24,6 @@ import cProfile
 import hashlib
 import io
 import json
-import os
 import pstats
 import shlex
 import shutil
@@ -38,12 +39,8 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-import bench_text  # noqa: E402
-from bench_text import machine, peak_rss_mb  # noqa: E402
-
-from flows import PREFECT_DEFAULTS  # noqa: E402
-
-MB = 1_000_000
+import common  # noqa: E402
+from common import MB, children_peak_rss_mb, header, peak_rss_mb  # noqa: E402
 
 
 def input_files(data: Path) -> list[Path]:
@@ -53,7 +50,7 @@ def input_files(data: Path) -> list[Path]:
 def ensure_corpus(data: Path, mb: float, seed: int) -> tuple[dict, float | None]:
     from generate_twfy import generate
 
-    return bench_text.ensure_corpus(data, mb, seed, generate)
+    return common.ensure_corpus(data, mb, seed, generate)
 
 
 # --------------------------------------------------------------------------- (a) parse
@@ -105,73 +102,26 @@ def bench_parse(data: Path, profile_files: int = 5) -> dict:
 # --------------------------------------------------------------------------- (b) child
 
 
-STEPS = (
-    ("flows.core.raw_zone", "store", "raw zone store"),
-    ("flows.pipeline", "parse_twfy_entries", "parse + derive"),
-    ("flows.twfy_flow", "stage", "stage Parquet"),
-    ("flows.twfy_flow", "enforce", "quality gate"),
-    ("flows.pipeline", "publish_manifest", "manifest"),
-    ("flows.text_flow", "resolve_speakers", "speaker resolution"),
-    ("flows.text_flow", "refresh_duckdb", "DuckDB views"),
-)
-
-
-def instrument() -> dict[str, list[float]]:
-    import importlib
-
-    spent: dict[str, list[float]] = {}
-    for module, name, label in STEPS:
-        mod = importlib.import_module(module)
-        original = getattr(mod, name)
-        spent[label] = [0.0, 0]
-
-        def timed(*a, _f=original, _l=label, **kw):  # noqa: ANN002, ANN003, ANN202
-            t0 = time.perf_counter()
-            try:
-                return _f(*a, **kw)
-            finally:
-                spent[_l][0] += time.perf_counter() - t0
-                spent[_l][1] += 1
-
-        setattr(mod, name, timed)
-    return spent
-
-
 def child_e2e(args: argparse.Namespace) -> None:
-    work = Path(args.work)
-    os.environ.setdefault("PREFECT_HOME", str(work / "prefect-home"))
-    for k, v in PREFECT_DEFAULTS.items():
-        os.environ.setdefault(k, v)
-    from prefect import flow
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    t0 = time.perf_counter()
+    from flows import app
 
-    from flows.twfy_flow import ingest_twfy
-
-    @flow(name="bench-warm-up")
-    def warm_up() -> int:
-        return 1
-
-    spent = instrument()
-    wh = work / "warehouse-e2e"
+    out: dict = {"import_s": time.perf_counter() - t0, "rss_after_import_mb": peak_rss_mb()}
+    wh = Path(args.work) / "warehouse-e2e"
     shutil.rmtree(wh, ignore_errors=True)
-    out: dict = {}
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        t0 = time.perf_counter()
-        warm_up()
-        out["server_warm_up_s"] = time.perf_counter() - t0
-        out["rss_before_mb"] = peak_rss_mb()
-        t0 = time.perf_counter()
-        summary = ingest_twfy([str(Path(args.data).resolve())], str(wh))
-        out["ingest_s"] = time.perf_counter() - t0
-        out["rss_peak_mb"] = peak_rss_mb()
-        out["summary"] = vars(summary)
-        out["steps"] = {k: {"s": v[0], "calls": v[1]} for k, v in spent.items()}
-        t0 = time.perf_counter()
-        ingest_twfy([str(Path(args.data).resolve())], str(wh))
-        out["noop_s"] = time.perf_counter() - t0
-    out["parquet_bytes"] = sum(
-        f.stat().st_size for f in (wh / "tables").rglob("*.parquet") if f.is_file()
-    ) or sum(f.stat().st_size for f in wh.rglob("*.parquet"))
+    paths = [str(Path(args.data).resolve())]
+    t0 = time.perf_counter()
+    summary = app.run("twfy_xml", "ingest", wh, opts=app.options(None), paths=paths)
+    out["ingest_s"] = time.perf_counter() - t0
+    out["rss_peak_mb"] = peak_rss_mb()
+    out["workers_peak_rss_mb"] = children_peak_rss_mb()
+    out["summary"] = summary.to_dict()
+    out["steps"] = summary.seconds
+    t0 = time.perf_counter()
+    again = app.run("twfy_xml", "ingest", wh, opts=app.options(None), paths=paths)
+    out["noop_s"] = time.perf_counter() - t0
+    out["noop"] = again.describe()
+    out["parquet_bytes"] = common.dir_bytes(wh / "tables", "*.parquet")
     Path(args.out).write_text(json.dumps(out, indent=1, default=str))
 
 
@@ -209,13 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or tmp / "work"
     work.mkdir(parents=True, exist_ok=True)
     cmd = "uv run python bench/bench_twfy.py " + shlex.join(argv or sys.argv[1:])
-    info = machine()
-    print(f"command: {cmd}")
-    print(
-        f"machine: {info['platform']}, {info['cpu']}, {info['cpu_count']} CPUs, "
-        f"{info['memory']}, Python {info['python']}, {info['packages']}"
-    )
-    print(f"date: {info['date']}; git {info['git'].get('head', '?')}")
+    info = header(cmd)
     try:
         meta, gen_s = ensure_corpus(data, args.mb, args.seed)
         gen = f"{gen_s:.1f} s" if gen_s is not None else "reused"
@@ -235,21 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join("      " + ln for ln in a["profile_tottime"].splitlines()[6:22]))
         b = run_child(data, work)
         mbytes = a["bytes"] / MB
+        workers = b["workers_peak_rss_mb"]
         print(
-            f"(b) ingest_twfy end to end: {b['ingest_s']:.2f} s = {mbytes / b['ingest_s']:.2f} "
-            f"MB/s; peak RSS {b['rss_peak_mb']:.0f} MB (after warm-up {b['rss_before_mb']:.0f} "
-            f"MB); temporary server + warm-up flow {b['server_warm_up_s']:.1f} s; no-op re-run "
-            f"{b['noop_s']:.2f} s; Parquet {b['parquet_bytes'] / MB:.1f} MB"
+            f"(b) twfy_xml ingest end to end: {b['ingest_s']:.2f} s = "
+            f"{mbytes / b['ingest_s']:.2f} MB/s; peak RSS {b['rss_peak_mb']:.0f} MB (after "
+            f"imports {b['rss_after_import_mb']:.0f} MB; imports {b['import_s']:.1f} s"
+            + (f"; largest worker process {workers:.0f} MB" if workers else "")
+            + f"); no-op re-run {b['noop_s']:.2f} s; Parquet {b['parquet_bytes'] / MB:.1f} MB"
         )
-        print(
-            f"    summary: {b['summary'].get('contributions')} contributions, "
-            f"{b['summary'].get('rejects')} rejects"
-        )
-        for label, v in b["steps"].items():
-            print(
-                f"    {label:<20} {v['s']:7.2f} s ({100 * v['s'] / b['ingest_s']:4.1f} %)  "
-                f"{v['calls']} call(s)"
-            )
+        print(f"    {b['summary']['text'] or b['summary']['message']}")
+        print(f"    no-op re-run: {b['noop']}")
+        for step, secs in b["steps"].items():
+            print(f"    {step:<10} {secs:7.2f} s ({100 * secs / b['ingest_s']:4.1f} %)")
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(
@@ -260,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"kept: data {data} ; warehouses {work}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""I/O and orchestration: raw zone, publish, DuckDB views, Prefect flows and the CLI.
+"""All I/O: the run engine (run.py), the sources (sources/), the shared core (core/), the
+derived tables (derived/), and the application: CLI, config, Prefect deployments.
 
 Quiet, offline-friendly Prefect defaults are set here, before anything imports prefect; an
 environment variable set by the user always wins.

@@ -233,7 +233,7 @@ def run(catalog: Catalog, job: Job, options: RunOptions | None = None) -> RunSum
 def default_line(s: RunSummary) -> str:
     return (
         f"run {s.run_id}: {s.inputs_seen} inputs ({s.inputs_new} new, {s.inputs_unchanged} "
-        f"unchanged) → {s.debates} debates, {s.contributions} contributions, {s.rejects} "
+        f"unchanged) → parsed {s.debates} debates, {s.contributions} contributions, {s.rejects} "
         f"rejects; {s.partitions_written} partitions written"
     )
 
@@ -569,3 +569,4 @@ def _fill(record: runs.RunRecord, s: RunSummary) -> None:
     record.partitions_written = s.partitions_written
     record.debates_new, record.debates_changed = s.debates_new, s.debates_changed
     record.debates_unchanged = s.debates_unchanged
+    record.steps = s.seconds

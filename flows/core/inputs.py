@@ -3,7 +3,10 @@ storing bytes, and the reject rows for inputs that gave no bytes at all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,18 +82,41 @@ class Stored:
         return len(self.entries) - len(self.new)
 
 
+READERS = 8  # files read and hashed at once: the disk and hashlib work in parallel
+
+
+def _read(path: Path) -> tuple[bytes, str] | OSError:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return e
+    return data, hashlib.sha256(data).hexdigest()  # hashlib releases the GIL
+
+
+def _ordered(paths: Sequence[Path], ahead: int) -> Iterator[tuple[bytes, str] | OSError]:
+    """_read of each path, in order, with at most `ahead` files read ahead of the consumer."""
+    with ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="read") as pool:
+        pending: deque = deque()
+        for path in paths:
+            pending.append(pool.submit(_read, path))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def store_files(wh: Warehouse, raw_source: str, files: Sequence[Path]) -> Stored:
-    """Store each file byte-for-byte in the raw zone; unreadable ones are rejects."""
+    """Store each file byte-for-byte in the raw zone, in the order given (files are read and
+    hashed a few at a time in threads); unreadable ones are rejects."""
     out = Stored()
     with phase("storing raw inputs", len(files)) as step:
-        for f in files:
+        for f, got in zip(files, _ordered(files, READERS), strict=True):
             step(1)
-            try:
-                data = f.read_bytes()
-            except OSError as e:
-                out.rejects.append(unreadable(f, e.strerror or str(e), raw_source))
+            if isinstance(got, OSError):
+                out.rejects.append(unreadable(f, got.strerror or str(got), raw_source))
                 continue
-            entry, is_new = raw_zone.store(wh, raw_source, data, str(f.resolve()))
+            data, sha = got
+            entry, is_new = raw_zone.store(wh, raw_source, data, str(f.resolve()), sha256=sha)
             out.entries.append(entry)
             if is_new:
                 out.new.append(entry)

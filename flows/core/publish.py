@@ -114,13 +114,27 @@ def _rows_in(table: Table, df: pl.DataFrame, part: Partition) -> pl.DataFrame:
     return df
 
 
+def increasing(df: pl.DataFrame, key: Sequence[str]) -> bool:
+    """Whether rows are in strictly increasing key order (so sorted and unique): one pass."""
+    if df.height < 2:
+        return True
+    later = pl.lit(False)
+    for name in reversed(key):
+        col, prev = pl.col(name), pl.col(name).shift(1)
+        later = (col > prev) | ((col == prev) & later)
+    return bool(df.select(later.slice(1).all()).item())
+
+
 def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
     """Old rows plus `new`, one row per key (lowest raw_sha256 wins), in the table's order."""
+    order = list(table.order_by or table.key)
+    if old.height == 0 and order == list(table.key) and increasing(new, order):
+        return new  # already one row per key, in order (a derived partition): nothing to sort
     both = pl.concat([old, new])
     tie = ["raw_sha256"] if "raw_sha256" in table.column_names else []
     both = both.sort([*table.key, *tie], nulls_last=True)
     both = both.unique(subset=list(table.key), keep="first", maintain_order=True)
-    return both.sort(list(table.order_by or table.key), nulls_last=True)
+    return both.sort(order, nulls_last=True)
 
 
 def _write_file(
@@ -277,14 +291,24 @@ def stage_partition(
 ) -> Staged | None:
     """Write one partition's merged rows under `run_dir`: the published rows (none when
     `replaced`; those matching `drop` removed) merged with `new`. None when nothing changes."""
-    old = read_partition(wh, table, part)
+    target = partition_dir(wh, table, part)
+    file = target / FILE_NAME
+    if replaced and metadata is not None and file_metadata(file) != dict(metadata):
+        # rewritten whatever its rows (its inputs changed): the old rows are not needed
+        old = empty(table)
+        old_rows = pq.read_metadata(file).num_rows if file.exists() else 0
+    else:
+        old = read_partition(wh, table, part)
+        old_rows = old.height
     base = empty(table) if replaced else old
     if drop is not None and base.height:
         base = base.filter(~drop.fill_null(False))
     rows = conform(table, merge(table, base, new))
-    target = partition_dir(wh, table, part)
-    file = target / FILE_NAME
-    if rows.equals(old) and (metadata is None or file_metadata(file) == dict(metadata)):
+    if (
+        old_rows == old.height
+        and rows.equals(old)
+        and (metadata is None or file_metadata(file) == dict(metadata))
+    ):
         return None  # unchanged: not rewritten
     stage_path: Path | None = None
     if rows.height and table.partition_by:
@@ -295,7 +319,7 @@ def stage_partition(
         _write_file(table, rows, stage_path, metadata)
         target = target / FILE_NAME
     return Staged(
-        table.name, part, target, stage_path, old.height, rows.height, _diff(table, old, rows, new)
+        table.name, part, target, stage_path, old_rows, rows.height, _diff(table, old, rows, new)
     )
 
 

@@ -63,13 +63,14 @@ def store(
     *,
     key: str | None = None,
     request: dict | None = None,
+    sha256: str | None = None,
 ) -> tuple[RawEntry, bool]:
     """Store `data`; returns its entry and whether it is new (bytes, or bytes for this `key`).
 
     Files pass no key (their identity comes from the content). HTTP responses pass the request
     as `key`, so the same bytes answering two requests make two entries.
     """
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     entry_id = sha if key is None else f"{sha}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     manifest = _manifest_path(wh, source, entry_id)
     if manifest.exists():

@@ -32,6 +32,7 @@ class RunRecord:
     debates_unchanged: int | None = None
     duration_s: float | None = None
     message: str | None = None
+    steps: dict[str, float] | None = None  # seconds per engine step (in the JSON, not the table)
 
     @classmethod
     def start(cls, flow: str, source: str) -> RunRecord:
@@ -68,4 +69,5 @@ def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = Non
 
 def publish_runs(wh: Warehouse) -> None:
     records = [RunRecord.from_json(p.read_text()) for p in sorted(wh.runs.glob("*.json"))]
-    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, [asdict(r) for r in records]), replace=[{}])
+    rows = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records]
+    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, rows), replace=[{}])

@@ -34,12 +34,12 @@ from flows.core.publish import (
     existing_partitions,
     file_metadata,
     partition_dir,
-    stage,
+    stage_partition,
 )
 from flows.core.quality import GateRules, enforce
 from flows.core.runner import InlineExecutor, bounded
 from flows.core.warehouse import Warehouse
-from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, empty
+from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, conform, empty
 
 SIGNATURE_KEY = "hansard.derived_from"
 
@@ -95,10 +95,6 @@ def signature_of(wh: Warehouse, table: Table, part: Partition) -> str | None:
     return file_metadata(path).get(SIGNATURE_KEY)
 
 
-def _spec(part: Partition) -> dict[str, object]:
-    return dict(zip(CONTRIBUTIONS.partition_by, part, strict=True))
-
-
 def _stage_part(
     wh: Warehouse,
     tables: Sequence[Table],
@@ -111,7 +107,10 @@ def _stage_part(
     plan = Plan.new(wh)
     try:
         for table in tables:
-            stage(wh, table, frames[table.name], plan, replace=[_spec(part)], metadata=meta)
+            new = conform(table, frames[table.name])
+            staged = stage_partition(wh, table, part, new, plan.run, replaced=True, metadata=meta)
+            if staged is not None:
+                plan.items.append(staged)
     except BaseException:
         plan.abort()
         raise

@@ -217,9 +217,7 @@ def resolve_all(
     """Bring twfy_people, speaker_resolutions and the search index up to date, recomputing
     only partitions whose inputs changed. Returns the counts by method over everything
     published."""
-    _, written = identity.refresh_people(wh, identity_raw)
-    summary = refresh_derived(wh, derivers(wh), executor=executor, in_flight=in_flight)
-    return published_summary(wh, written + summary.derived + summary.removed)
+    return refresh_all(wh, identity_raw, executor, in_flight)[1]
 
 
 def refresh_all(

@@ -40,6 +40,7 @@ SEARCH_VERSION = f"1/duckdb-{duckdb.__version__}"
 
 THREADS = 2
 MEMORY_LIMIT = "2GB"
+WORKER_MEMORY_LIMIT = "512MB"  # a worker process: DuckDB spills to disk beyond this
 
 # fts's tokenize() with its empty-token filter: the runs of a-z of lower(strip_accents(text)).
 TOKENS_SQL = "regexp_split_to_array(lower(strip_accents({text})), '[^a-z]+')"
@@ -184,6 +185,9 @@ def shared_connection() -> duckdb.DuckDBPyConnection:
     connection is not shared between threads; a worker process indexes on its own core)."""
     con = getattr(_SHARED, "con", None)
     if con is None:
-        threads = 1 if os.environ.get("HANSARD_WORKER") else THREADS
-        con = _SHARED.con = connect(threads=threads, memory_limit=MEMORY_LIMIT)
+        worker = bool(os.environ.get("HANSARD_WORKER"))
+        con = _SHARED.con = connect(
+            threads=1 if worker else THREADS,
+            memory_limit=WORKER_MEMORY_LIMIT if worker else MEMORY_LIMIT,
+        )
     return con

@@ -47,7 +47,7 @@ def test_generated_parlparse_xml_parses_without_rejects(tmp_path: Path) -> None:
 
 def test_parse_benchmark_smoke_run() -> None:
     out = subprocess.run(
-        [sys.executable, "bench/bench_text.py", "--mb", "0.5", "--skip-e2e", "--skip-steps"],
+        [sys.executable, "bench/bench_text.py", "--mb", "0.5"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -26,10 +26,9 @@ from flows.core.http import Fetched, FetchError, HttpClient
 from flows.core.inputs import fetch_failed, request_key
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse, write_atomic
+from flows.sources.hansard_api.settings import DEFAULT_BASE_URL, HOUSES
 from transforms.hansard_api.parse import SOURCE
 
-DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"
-HOUSES = ("Commons", "Lords")
 KINDS = ("Spoken", "Written")
 PAGE_SIZE = 100
 SEARCH_PATH = "/search/contributions/{kind}.json"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.core.settings_types import HttpUrl
-from flows.sources.hansard_api.fetch import DEFAULT_BASE_URL, HOUSES
+
+DEFAULT_BASE_URL = "https://hansard-api.parliament.uk"
+HOUSES = ("Commons", "Lords")
 
 
 class Settings(BaseModel):

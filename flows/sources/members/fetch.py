@@ -45,6 +45,11 @@ from flows.core.http import Fetched, FetchError, HttpClient
 from flows.core.identity import MEMBERS_FILES
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse, write_atomic
+from flows.sources.members.settings import (  # noqa: F401 (re-exported)
+    DEFAULT_BASE_URL,
+    DEFAULT_PARLPARSE_URL,
+    PARLPARSE_FILES,
+)
 from transforms.common.parlparse_members import parse_all_members
 from transforms.common.parlparse_people import parse_people_xml
 from transforms.common.parlparse_people_json import parse_people_json
@@ -58,16 +63,12 @@ from transforms.members.api import (
     search_fingerprints,
 )
 
-DEFAULT_BASE_URL = "https://members-api.parliament.uk"
 SEARCH_PATH = "/api/Members/Search"
 HISTORY_PATH = "/api/Members/History"
 HOUSE_IDS = {"Commons": 1, "Lords": 2}
 MAX_TAKE = 20
 TWFY_SOURCE = "twfy_members"  # the ParlParse members files given to a refresh
 TWFY_MEMBERS_FILES = MEMBERS_FILES
-# mySociety's public parlparse data: the members folder of the parlparse repository
-DEFAULT_PARLPARSE_URL = "https://raw.githubusercontent.com/mysociety/parlparse/master/members"
-PARLPARSE_FILES = ("people.json",)  # the current file; the XML ones are no longer published
 
 Pairs = list[tuple[str, str]]
 

@@ -6,12 +6,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.core.cron import check_cron
 from flows.core.settings_types import HttpUrl
-from flows.sources.members.fetch import (
-    DEFAULT_BASE_URL,
-    DEFAULT_PARLPARSE_URL,
-    PARLPARSE_FILES,
-    TWFY_MEMBERS_FILES,
-)
+
+DEFAULT_BASE_URL = "https://members-api.parliament.uk"
+# mySociety's public parlparse data: the members folder of the parlparse repository
+DEFAULT_PARLPARSE_URL = "https://raw.githubusercontent.com/mysociety/parlparse/master/members"
+PARLPARSE_FILES = ("people.json",)  # the current file; the XML ones are no longer published
 
 
 class Settings(BaseModel):
@@ -29,8 +28,10 @@ class Settings(BaseModel):
     @field_validator("parlparse_files")
     @classmethod
     def _files(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value or set(value) - set(TWFY_MEMBERS_FILES):
-            raise ValueError(f"must be among {TWFY_MEMBERS_FILES}, got {list(value)}")
+        from flows.core.identity import MEMBERS_FILES  # polars: only when the key is given
+
+        if not value or set(value) - set(MEMBERS_FILES):
+            raise ValueError(f"must be among {MEMBERS_FILES}, got {list(value)}")
         return value
 
     @field_validator("schedule")

@@ -5,7 +5,18 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from flows.core.settings_types import HttpUrl
-from flows.sources.twfy_xml.web import DEFAULT_BASE_URL, FOLDERS
+
+DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"
+# scrapedxml folder → the file stem it holds (twfy-xml.md A1)
+FOLDERS: dict[str, str] = {
+    "debates": "debates",
+    "westminhall": "westminster",
+    "lordspages": "daylord",
+    "wms": "ministerial",
+    "lordswms": "lordswms",
+    "lordswrans": "lordswrans",
+    "standing": "standing",
+}
 
 
 class Settings(BaseModel):

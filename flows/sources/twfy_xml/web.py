@@ -36,18 +36,7 @@ from flows.core.inputs import Stored, fetch_failed, request_key
 from flows.core.warehouse import Warehouse
 from transforms.twfy_xml.files import SOURCE, DayFile, day_file
 
-DEFAULT_BASE_URL = "https://www.theyworkforyou.com/pwdata"
 LISTING_SOURCE = "twfy_listing"
-# scrapedxml folder → the file stem it holds (twfy-xml.md A1)
-FOLDERS: dict[str, str] = {
-    "debates": "debates",
-    "westminhall": "westminster",
-    "lordspages": "daylord",
-    "wms": "ministerial",
-    "lordswms": "lordswms",
-    "lordswrans": "lordswrans",
-    "standing": "standing",
-}
 
 
 class _Links(HTMLParser):

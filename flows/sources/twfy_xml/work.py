@@ -26,6 +26,7 @@ from flows.core.raw_zone import RawEntry
 from flows.core.source import Acquired, Job, Published, Rows, Scope, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.sources.twfy_xml import web
+from flows.sources.twfy_xml.settings import DEFAULT_BASE_URL, FOLDERS
 from transforms.common.parlparse_members import Members, parse_members_file
 from transforms.common.xml_load import LoadError
 from transforms.twfy_xml import parse as twfy_parse
@@ -56,7 +57,7 @@ def fetch(  # noqa: PLR0913
     start: date | str,
     end: date | str,
     folders: list[str] | None = None,
-    base_url: str = web.DEFAULT_BASE_URL,
+    base_url: str = DEFAULT_BASE_URL,
     max_rps: float = 2.0,
     max_concurrency: int = 2,
 ) -> Acquired:
@@ -65,10 +66,10 @@ def fetch(  # noqa: PLR0913
     first, last = _date(start), _date(end)
     if first > last:
         raise ValueError(f"start {first} is after end {last}")
-    chosen = list(folders) if folders else list(web.FOLDERS)
-    unknown = [f for f in chosen if f not in web.FOLDERS]
+    chosen = list(folders) if folders else list(FOLDERS)
+    unknown = [f for f in chosen if f not in FOLDERS]
     if unknown:
-        raise ValueError(f"unknown scrapedxml folder(s) {unknown}; known: {', '.join(web.FOLDERS)}")
+        raise ValueError(f"unknown scrapedxml folder(s) {unknown}; known: {', '.join(FOLDERS)}")
     settings = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
     with HttpClient(settings) as client:
         wanted, list_failures = web.fetch_listings(ctx.wh, client, base_url, chosen, first, last)

@@ -1,0 +1,234 @@
+"""The product as users run it: `hansard` commands timed end to end, as subprocesses.
+
+    uv run python bench/bench_cli.py seed [--server]             # seed ingest, no-op re-ingest
+    uv run python bench/bench_cli.py text DIR [--rebuild]         # `hansard ingest text DIR`
+    uv run python bench/bench_cli.py twfy DIR                     # `hansard ingest twfy DIR`
+    ... [--work W] [--json FILE] [--runner auto|processes|threads|inline] [--batch-mb N]
+
+For each command: wall time, CPU time of the whole process tree (user + system of the command
+and every worker it started), CPU/wall, and the peak RSS of the whole process tree (the sum of
+every live process's resident set, sampled every 0.2 s from /proc: workers included, shared
+pages counted in each, so an upper bound). The run's own seconds per step come from its run
+record (warehouse/runs/<run>.json). `seed` runs the real seed page (from $HANSARD_CORPUS) into
+fresh warehouses in local mode (no Prefect API), and with --server also against a running
+`prefect server start` on 127.0.0.1 (started here, its start-up not counted). Inputs come from
+the generators (bench/generate_text.py, bench/generate_twfy.py); nothing is copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CORPUS = Path(os.environ.get("HANSARD_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kids.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return kids
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and all its descendants now, in MB."""
+    kids, todo, total = _children(), [pid], 0
+    while todo:
+        p = todo.pop()
+        todo.extend(kids.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def measure(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
+    """Run `cmd` to the end: wall, tree CPU, peak tree RSS, its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
+    # ru_maxrss of the largest single child process, as the kernel counted it
+    return {
+        "command": " ".join(cmd),
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "cpu_per_wall": round(cpu / wall, 2) if wall else None,
+        "peak_tree_rss_mb": round(peak, 1),
+        "max_process_rss_mb": round(after.ru_maxrss / 1024, 1),
+        "stdout": out.strip()[-2000:],
+    }
+
+
+def last_run(wh: Path) -> dict:
+    runs = sorted((wh / "runs").glob("*.json"))
+    return json.loads(runs[-1].read_text()) if runs else {}
+
+
+def hansard(*args: str) -> list[str]:
+    return [str(BIN / "hansard"), *args]
+
+
+def base_env(args: argparse.Namespace, prefect_api: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "HANSARD__"))}
+    env["HANSARD__RUN__RUNNER"] = args.runner
+    if args.batch_mb:
+        env["HANSARD__RUN__BATCH_MB"] = str(args.batch_mb)
+    if args.commit_mb:
+        env["HANSARD__RUN__COMMIT_MB"] = str(args.commit_mb)
+    if prefect_api:
+        env["PREFECT_API_URL"] = prefect_api
+    return env
+
+
+def seed(args: argparse.Namespace, work: Path, prefect_api: str | None) -> dict:
+    page = CORPUS / "seed" / "casey-report-2025-06-16.txt"
+    env = base_env(args, prefect_api)
+    first, noop = [], []
+    for i in range(args.reps):
+        wh = work / f"seed-{'server' if prefect_api else 'local'}-{i}"
+        shutil.rmtree(wh, ignore_errors=True)
+        first.append(measure(hansard("ingest", "text", str(page), "-w", str(wh)), env))
+        for _ in range(2):
+            noop.append(measure(hansard("ingest", "text", str(page), "-w", str(wh)), env))
+    return {
+        "mode": "prefect server" if prefect_api else "local",
+        "seed_ingest_wall_s": [r["wall_s"] for r in first],
+        "seed_ingest_median_s": statistics.median(r["wall_s"] for r in first),
+        "noop_wall_s": [r["wall_s"] for r in noop],
+        "noop_median_s": statistics.median(r["wall_s"] for r in noop),
+        "peak_tree_rss_mb": max(r["peak_tree_rss_mb"] for r in first),
+        "last_stdout": noop[-1]["stdout"],
+    }
+
+
+def ingest(args: argparse.Namespace, work: Path, kind: str) -> dict:
+    wh = work / f"{kind}-warehouse"
+    if not args.keep_warehouse:
+        shutil.rmtree(wh, ignore_errors=True)
+    env = base_env(args)
+    command = "text" if kind == "text" else "twfy"
+    got = measure(hansard("ingest", command, str(args.data), "-w", str(wh)), env)
+    got["run"] = last_run(wh)
+    got["input_bytes"] = sum(f.stat().st_size for f in Path(args.data).rglob("*") if f.is_file())
+    got["mb_per_s"] = round(got["input_bytes"] / 1e6 / got["wall_s"], 2)
+    out = {"ingest": got}
+    if args.rebuild:
+        rebuilt = measure(hansard("rebuild", "-w", str(wh)), env)
+        rebuilt["run"] = last_run(wh)
+        out["rebuild"] = rebuilt
+    out["warehouse_bytes"] = {
+        p.name: sum(f.stat().st_size for f in p.rglob("*.parquet"))
+        for p in sorted((wh / "tables").iterdir())
+        if p.is_dir()
+    }
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = os.environ | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{api}/health", timeout=2):  # noqa: S310 (loopback)
+                return proc, api
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("prefect server did not start")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["seed", "text", "twfy"])
+    ap.add_argument("data", nargs="?", type=Path)
+    ap.add_argument("--work", type=Path)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--server", action="store_true", help="seed: also against a Prefect server")
+    ap.add_argument("--rebuild", action="store_true", help="then `hansard rebuild` of it")
+    ap.add_argument("--keep-warehouse", action="store_true")
+    ap.add_argument("--runner", default="auto")
+    ap.add_argument("--batch-mb", type=float)
+    ap.add_argument("--commit-mb", type=float)
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict = {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "git": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+        "cpus": os.cpu_count(),
+        "args": {k: str(v) for k, v in vars(args).items()},
+    }
+    if args.what == "seed":
+        result["local"] = seed(args, work, None)
+        if args.server:
+            proc, api = start_server(work / "prefect-home")
+            try:
+                result["server"] = seed(args, work, api)
+            finally:
+                proc.send_signal(signal.SIGINT)
+                proc.wait(timeout=60)
+    else:
+        if args.data is None:
+            ap.error(f"{args.what}: give the folder of inputs")
+        result.update(ingest(args, work, args.what))
+    text = json.dumps(result, indent=1, default=str)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
