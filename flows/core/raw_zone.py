@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,13 +34,17 @@ class RawEntry:
     request: dict | None = None  # HTTP responses: params, status, content_type, scope
 
     def to_json(self) -> str:
-        data = asdict(self) | {"ingested_at": self.ingested_at.isoformat()}
+        data = {f: getattr(self, f) for f in FIELDS}  # as asdict, without its deep copies
+        data["ingested_at"] = self.ingested_at.isoformat()
         return json.dumps(data, indent=1, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> RawEntry:
         data = json.loads(text)
         return cls(**data | {"ingested_at": datetime.fromisoformat(data["ingested_at"])})
+
+
+FIELDS = tuple(f.name for f in fields(RawEntry))
 
 
 def document_key(data: bytes, original_path: str) -> str:
@@ -64,6 +68,7 @@ def store(
     key: str | None = None,
     request: dict | None = None,
     sha256: str | None = None,
+    ingested_at: datetime | None = None,
 ) -> tuple[RawEntry, bool]:
     """Store `data`; returns its entry and whether it is new (bytes, or bytes for this `key`).
 
@@ -87,7 +92,7 @@ def store(
         original_path=original_path,
         raw_path=rel.as_posix(),
         bytes=len(data),
-        ingested_at=datetime.now(UTC),
+        ingested_at=ingested_at or datetime.now(UTC),
         request=request,
     )
     write_atomic(manifest, entry.to_json().encode())
