@@ -4,6 +4,7 @@ in the commit's spill area, never as Python objects between processes."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import polars as pl
 
 from flows.core import spill
 from flows.core.publish import Staged, stage_partition
+from flows.core.raw_zone import RawEntry
 from flows.core.source import Rows, WorkItem
 from flows.core.warehouse import Warehouse
 from transforms.schema import TABLES, frame
@@ -46,6 +48,7 @@ def parse_batch(
     partition. Row dicts live only for this batch, in this worker."""
     start = time.perf_counter()
     wh = Warehouse(Path(root))
+    prefetch(wh, [e for item in items for e in (*item.entries, *item.context)])
     rows: dict[str, list[dict]] = {name: [] for name in tables}
     for item in items:
         for name, got in parse(wh, item).items():
@@ -75,6 +78,20 @@ def parse_batch(
         sum(i.size for i in items),
         counts.get("rejects", 0),
     )
+
+
+def prefetch(wh: Warehouse, entries: Sequence[RawEntry]) -> None:
+    """Ask the kernel to read the batch's raw objects ahead (the parse then finds them in
+    memory instead of waiting for the disk object by object)."""
+    for e in dict.fromkeys(e.raw_path for e in entries):
+        try:
+            fd = os.open(wh.root / e, os.O_RDONLY)
+        except OSError:
+            continue  # the parse reports it
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(fd)
 
 
 def merge_partition(

@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Protocol
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from flows.core.progress import phase
 from flows.core.publish import (
     FILE_NAME,
     Partition,
     Plan,
+    Staged,
     existing_partitions,
     file_metadata,
     partition_dir,
@@ -129,9 +131,39 @@ def derive_task(
     tables[0], the partition."""
     wh = Warehouse(Path(root))
     file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+    if hasattr(deriver, "derive_files"):
+        plan = _stage_files(wh, deriver, file, part, signature)
+        first = deriver.tables[0].name
+        return plan, sum(i.new_rows for i in plan.items if i.table == first), part
     frames = deriver.derive(file, part)
     plan = _stage_part(wh, deriver.tables, frames, part, signature)
     return plan, frames[deriver.tables[0].name].height, part
+
+
+def _stage_files(
+    wh: Warehouse, deriver: Deriver, file: Path, part: Partition, signature: str
+) -> Plan:
+    """Stage one derived partition that the deriver writes as files itself (streamed)."""
+    plan = Plan.new(wh)
+    out = {}
+    for table in deriver.tables:
+        target = partition_dir(wh, table, part)
+        out[table.name] = plan.run / "new" / target.relative_to(wh.tables) / FILE_NAME
+    try:
+        rows = deriver.derive_files(file, part, out, {SIGNATURE_KEY: signature})  # type: ignore[attr-defined]
+        for table in deriver.tables:
+            target = partition_dir(wh, table, part)
+            old = target / FILE_NAME
+            old_rows = pq.read_metadata(old).num_rows if old.exists() else 0
+            staged: Path | None = out[table.name].parent
+            if not rows[table.name]:
+                out[table.name].unlink(missing_ok=True)
+                staged = None
+            plan.items.append(Staged(table.name, part, target, staged, old_rows, rows[table.name]))
+    except BaseException:
+        plan.abort()
+        raise
+    return plan
 
 
 def refresh_derived(
@@ -194,3 +226,11 @@ class SearchIndex:
         from flows.derived.search import index_partition, shared_connection
 
         return index_partition(contributions_file, part, shared_connection())
+
+    def derive_files(
+        self, contributions_file: Path, part: Partition, out: dict[str, Path], meta: dict[str, str]
+    ) -> dict[str, int]:
+        """The same rows, streamed to the staged files (memory: one row group)."""
+        from flows.derived.search import shared_connection, write_partition
+
+        return write_partition(contributions_file, part, out, meta, shared_connection())

@@ -29,7 +29,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
+from flows.core.publish import ROW_GROUP, arrow_schema
 from flows.core.views import load_fts
 from transforms.schema import SEARCH_DOCS, SEARCH_POSTINGS, Table
 
@@ -175,6 +177,39 @@ def index_partition(
         SEARCH_POSTINGS.name: _with_partition(SEARCH_POSTINGS, postings, part),
         SEARCH_DOCS.name: _with_partition(SEARCH_DOCS, docs, part),
     }
+
+
+def write_partition(
+    contributions_file: Path,
+    part: tuple,
+    out: dict[str, Path],
+    metadata: dict[str, str],
+    con: duckdb.DuckDBPyConnection,
+) -> dict[str, int]:
+    """index_partition, streamed: each table's rows go from DuckDB to the Parquet file at
+    `out[table]` in record batches of one row group, never all in memory (a partition of
+    ~50 k contributions has ~3 M postings); returns the rows written per table. The files are
+    what publish writes for the same rows (declared schema, zstd, row groups of 100 k)."""
+    params = {"file": str(contributions_file)}
+    try:
+        for step in _STEPS:
+            con.execute(step, params if "$file" in step else None)
+        rows = {}
+        for table, sql in ((SEARCH_DOCS, _DOCS_SQL), (SEARCH_POSTINGS, _POSTINGS_SQL)):
+            schema = arrow_schema(table).with_metadata(metadata)
+            path = out[table.name]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            reader = con.execute(sql).to_arrow_reader(ROW_GROUP)
+            n = 0
+            with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+                for batch in reader:
+                    writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP)
+                    n += batch.num_rows
+            rows[table.name] = n
+    finally:
+        for name in _TEMP_TABLES:
+            con.execute(f"drop table if exists {name}")
+    return rows
 
 
 _SHARED = threading.local()

@@ -13,10 +13,10 @@ import pytest
 
 from flows.core.publish import publish
 from flows.core.warehouse import Warehouse
-from tests.conftest import CORPUS, SAMPLE, corpus_path
+from tests.conftest import SAMPLE, corpus_path
 from tests.support.members_support import FIXTURES, members_routes, refresh, sql
 from tests.support.replay_server import ReplayServer, corpus_routes
-from tests.support.runs import ingest_api, ingest_text, ingest_twfy
+from tests.support.runs import ingest_api, ingest_text
 from tests.support.runs import resolve as resolve_run
 from transforms.members.api import Response, build_tables
 from transforms.resolve import METHODS, Directory, build_directory, normalise_name, resolve
@@ -375,25 +375,12 @@ def _publish_fixture_members(wh: Warehouse, when) -> None:  # noqa: ANN001
 
 
 @pytest.mark.corpus
-def test_resolution_rate_on_every_real_corpus_file(warehouse: Warehouse, capsys) -> None:  # noqa: ANN001
-    """Ingest every real corpus input the pipeline reads (the seed, the transcript skeletons,
-    the TheyWorkForYou XML with its members files, the Hansard API recordings), refresh members
-    from our fixtures, and report the share of speeches resolved per source and method."""
-    wh = str(warehouse.root)
-    ingest_text([str(corpus_path("seed")), str(corpus_path("pp-text"))], warehouse=wh)
-    members = corpus_path("members")
-    twfy_files = [members / "people.xml", members / "all-members-2010.xml"]
-    ingest_twfy([str(corpus_path("twfy")), *map(str, twfy_files)], warehouse=wh)
-    routes = corpus_routes(CORPUS).update(members_routes())
-    with ReplayServer(routes) as srv:
-        ingest_api(
-            start=date(2024, 7, 1),
-            end=date(2026, 7, 31),
-            houses=["Commons"],
-            warehouse=wh,
-            base_url=srv.url,
-        )
-        summary = refresh(warehouse, srv.url, twfy_members=str(members))
+def test_resolution_rate_on_every_real_corpus_file(corpus_warehouse, capsys) -> None:  # noqa: ANN001
+    """Every real corpus input the pipeline reads (the seed, the transcript skeletons, the
+    TheyWorkForYou XML with its members files, the Hansard API recordings), members refreshed
+    from our fixtures (tests/derived/conftest.py): the share of speeches resolved per source
+    and method."""
+    warehouse, summary = corpus_warehouse
     rows = sql(
         warehouse,
         "with files as (select raw_sha256, min(original_path) as path from raw_inputs "

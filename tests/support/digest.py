@@ -5,7 +5,8 @@ a run happened (ingest time, fetch time), hashed; `ingest_runs` (the run log) is
     python -m tests.support.digest WAREHOUSE [--write FILE]
 
 `tests/support/fixtures/corpus_warehouse.digest.json` holds the digest of the corpus warehouse
-as the pre-"Spine v2" code built it (commit f0ce6fb; how: docs/development.md), so a test shows
+as the pre-"Spine v2" code built it (commit f0ce6fb; how: tests/derived/test_corpus_warehouse.py),
+so a test shows
 the restructured engine builds the same tables from the same inputs.
 """
 

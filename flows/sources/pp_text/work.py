@@ -23,7 +23,7 @@ from transforms.pp_text.parse import SOURCE, PageInput, parse_page
 def acquire(ctx: Any, paths: list[str]) -> Acquired:  # noqa: ANN401
     """Store every file under `paths` (folders: their *.txt files) in the raw zone."""
     walked = walk(paths, "*.txt", lambda f: True)
-    stored = store_files(ctx.wh, SOURCE, walked.files)
+    stored = store_files(ctx.wh, SOURCE, walked.files, ctx.executor, ctx.in_flight)
     return acquired_files(walked, stored, SOURCE)
 
 

@@ -41,7 +41,7 @@ BY_DAY = ("debates", "contributions", "divisions", "division_votes")  # (source,
 def acquire(ctx: Any, paths: list[str]) -> Acquired:  # noqa: ANN401
     """Store XML files (named, or in mirror folders: *.xml named like a day or members file)."""
     walked = walk(paths, "*.xml", lambda f: is_known_file(f.name))
-    stored = store_files(ctx.wh, SOURCE, walked.files)
+    stored = store_files(ctx.wh, SOURCE, walked.files, ctx.executor, ctx.in_flight)
     got = acquired_files(walked, stored, SOURCE)
     got.details["skipped"] = walked.skipped
     got.note = f"{walked.skipped} other file(s) in folders skipped"
