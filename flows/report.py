@@ -1,8 +1,9 @@
 """`hansard report`: query the warehouse's views read-only and write one static HTML page.
 
-Only the base views (debates, contributions, rejects, raw_inputs, ingest_runs) are read, over
-one read-only DuckDB connection; transforms/present/report_html.py turns the numbers into the page,
-which is written atomically (readers see the old report or the new one, never a part).
+The base views and the people views (speaker_activity, contributions_enriched, member_profile)
+are read over one read-only DuckDB connection; transforms/present/report_html.py turns the
+numbers into the page, which is written atomically (readers see the old report or the new
+one, never a part).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from transforms.present.report_html import render
 
 TOP_SPEAKERS = 15
 LATEST_REJECTS = 10
+TOP_MEMBERS = 5  # member profiles shown: the top speakers who are resolved members
 
 QUERIES = {
     "monthly": """
@@ -34,15 +36,14 @@ QUERIES = {
         from sittings full outer join spoken using (month, house)
         order by month, house""",
     "top_speakers": f"""
-        select speaker_key as speaker, max(party) as party,
-            string_agg(distinct house, ', ' order by house) as houses,
-            count(*) as contributions, sum(word_count)::bigint as words
-        from contributions where speaker_key is not null
-        group by speaker_key order by words desc, speaker limit {TOP_SPEAKERS}""",
+        select speaker_name as speaker, member_id, party, party_basis, houses,
+            speech_count as contributions, word_count as words
+        from speaker_activity
+        order by words desc, speaker, person_key limit {TOP_SPEAKERS}""",
     "party_share": """
-        select house, party, sum(word_count)::bigint as words
-        from contributions group by all having sum(word_count) > 0
-        order by house, words desc, party nulls last""",
+        select house, party, party_basis, sum(word_count)::bigint as words
+        from contributions_enriched group by all having sum(word_count) > 0
+        order by house, words desc, party nulls last, party_basis nulls last""",
     "coverage": """
         with d as (
             select source, house, count(*) as debates,
@@ -88,7 +89,7 @@ QUERIES = {
             (select count(*) from debates) as debates,
             (select count(*) from contributions) as contributions,
             (select coalesce(sum(word_count), 0)::bigint from contributions) as words,
-            (select count(distinct speaker_key) from contributions) as speakers,
+            (select count(distinct person_key) from contributions_enriched) as speakers,
             (select count(*) from raw_inputs) as raw_inputs,
             (select count(*) from raw_inputs where is_current) as current_inputs,
             (select count(*) from rejects) as rejects,
@@ -98,6 +99,10 @@ QUERIES = {
 
 def _plain(value: Any) -> Any:
     """Dates as ISO days, timestamps as UTC text: the renderer takes plain values."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     if isinstance(value, date):
@@ -120,6 +125,12 @@ def collect(wh: Warehouse) -> dict[str, Any]:
     con = duckdb.connect(str(wh.duckdb_path), read_only=True)
     try:
         data: dict[str, Any] = {name: _rows(con, sql) for name, sql in QUERIES.items()}
+        ids = [r["member_id"] for r in data["top_speakers"] if r["member_id"] is not None]
+        data["members"] = [
+            row
+            for i in ids[:TOP_MEMBERS]
+            for row in _rows(con, f"select *, name_display as name from member_profile({int(i)})")
+        ]
     finally:
         con.close()
     data["totals"] = data["totals"][0]

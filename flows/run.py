@@ -13,6 +13,11 @@ parsed again (rows merge by key, so nothing is doubled). A plan that replaces a 
 (rebuild, a superseded transcript page) is one commit; an intent marker makes the next run
 finish it if it was interrupted.
 
+A warehouse records the schema version its tables were written with (state/schema_version).
+When the code's SCHEMA_VERSION differs (an upgrade added or changed columns), the next run of
+any kind first marks every source for replacement and rebuilds its tables from the raw zone,
+then records the new version: nothing is mixed, and a run killed half-way carries on.
+
 The engine is plain Python. The CLI runs it in-process (no Prefect); `flows/deployments.py`
 runs the same function inside Prefect flows. It knows no source: the catalog is passed in.
 """
@@ -31,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flows.core import ledger, runs
+from flows.core import ledger, partition, runs
 from flows.core.lock import writer_lock
 from flows.core.progress import phase
 from flows.core.runner import InlineExecutor, RunnerSettings, bounded, make_executor
@@ -159,6 +164,7 @@ class RunContext:
         self.steps = Steps()
         self.log = LOG
         self._pool: Executor | None = None
+        self.upgraded = Counts()  # what a schema upgrade rebuilt before the run's own work
 
     def executor(self, tasks: int, size: float | None = None) -> Executor:
         """The runner for `tasks` tasks over about `size` bytes of input: with `auto`, inline
@@ -188,23 +194,82 @@ class RunContext:
 
 @contextmanager
 def recorded(
-    wh: Warehouse, catalog: Catalog, options: RunOptions, flow: str, source: str
+    wh: Warehouse,
+    catalog: Catalog,
+    options: RunOptions,
+    flow: str,
+    source: str,
+    *,
+    upgrade: bool = True,
 ) -> Iterator[RunContext]:
     """The frame of every run: the writer lock, staging left by a killed run cleaned, the run
     record (failed runs too, the views then still showing the last good publish)."""
     with writer_lock(wh.lock_path, flow):
         clean_staging(wh)
+        stale = _stale_schema(wh)  # before this run's record makes a table
         record = runs.RunRecord.start(flow, source)
         runs.record(wh, record)
         ctx = RunContext(wh, catalog, options, record)
         try:
+            if stale and upgrade:
+                _upgrade_schema(ctx, stale)
             yield ctx
+            record_schema(wh)
         except BaseException as e:
             runs.finish(wh, record, "failed", f"{type(e).__name__}: {e}")
             _views_after_failure(wh)
             raise
         finally:
             ctx.close()
+
+
+def _schema_path(wh: Warehouse) -> Path:
+    return wh.root / "state" / "schema_version"
+
+
+def record_schema(wh: Warehouse) -> None:
+    """Record that the tables are written with this code's schema version."""
+    from transforms.schema import SCHEMA_VERSION
+
+    path = _schema_path(wh)
+    if not path.exists() or path.read_text().strip() != str(SCHEMA_VERSION):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{SCHEMA_VERSION}\n")
+
+
+def _stale_schema(wh: Warehouse) -> str | None:
+    """The schema version the tables were written with, when it is not this code's."""
+    from transforms.schema import SCHEMA_VERSION
+
+    path = _schema_path(wh)
+    stored = path.read_text().strip() if path.exists() else None
+    if stored == str(SCHEMA_VERSION):
+        return None
+    if stored is None:  # warehouses before v5 did not record it
+        return "v4 or older" if wh.tables.is_dir() and any(wh.tables.iterdir()) else None
+    return f"v{stored}"
+
+
+def _upgrade_schema(ctx: RunContext, stale: str) -> None:
+    """Tables written with another schema version: every source rebuilt from the raw zone."""
+    from transforms.schema import SCHEMA_VERSION
+
+    wh = ctx.wh
+    LOG.warning(
+        "the warehouse's tables were written with schema %s, this code writes v%s: rebuilding "
+        "every source's tables from the raw zone first",
+        stale,
+        SCHEMA_VERSION,
+    )
+    for source in ctx.catalog:  # marked first: a run killed during the rebuild carries on
+        mark = _intent_path(wh, source.name)
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(ctx.run.run_id)
+    for source in ctx.catalog:
+        ctx.upgraded.add(publish_source(ctx, source, []))
+    ctx.upgraded.notes.append(
+        f"schema upgrade {stale} → v{SCHEMA_VERSION}: every source rebuilt from the raw zone"
+    )
 
 
 def run(catalog: Catalog, job: Job, options: RunOptions | None = None) -> RunSummary:
@@ -220,6 +285,7 @@ def run(catalog: Catalog, job: Job, options: RunOptions | None = None) -> RunSum
         with ctx.steps("acquire"):
             acquired = action.acquire(ctx, **job.params) if action.acquire else Acquired()
         counts = publish_source(ctx, source, acquired.rejects)
+        counts.add(ctx.upgraded)
         derived = refresh_derived(ctx)
         refresh_views(ctx)
         summary = _summary(ctx, acquired, counts, derived)
@@ -246,12 +312,14 @@ def rebuild(
     from flows.core.manifest import publish_manifest
 
     wh = Warehouse.at(warehouse)
-    with recorded(wh, catalog, options or RunOptions(), "rebuild", "all") as ctx:
+    options = options or RunOptions()
+    with recorded(wh, catalog, options, "rebuild", "all", upgrade=False) as ctx:  # all replaced
         counts = Counts()
         for source in catalog:
             with ctx.steps("manifest"):
                 publish_manifest(wh, source.raw_sources)
             counts.add(publish_source(ctx, source, [], replace=True))
+        counts.add(ctx.upgraded)
         derived = refresh_derived(ctx)
         refresh_views(ctx)
         summary = _summary(ctx, Acquired(seen=counts.items), counts, derived)
@@ -475,7 +543,7 @@ def _merge(
             if staged is not None:
                 plan.items.append(staged)
             step(1)
-    plan.items.sort(key=lambda s: (s.table, s.part))
+    plan.items.sort(key=lambda s: (s.table, partition.order(s.part)))
     return plan
 
 

@@ -37,5 +37,7 @@ select
     speech_type,
     source_url,
     has_motion,
-    question_uin
+    question_uin,
+    question_uins,
+    header_incomplete
 from {{ parquet('contributions') }};

@@ -5,7 +5,11 @@
 -- SITTING DATE (member_parties, member_houses in the contribution's house), beside the party
 -- and constituency as printed. When two periods touch the date, the later-starting one wins
 -- (a party switch takes effect on its start date). Unresolved speakers have a null member_id
--- and member columns.
+-- and member columns. `person_key` names the person for counting: `member:<id>` for a resolved
+-- member, else `twfy:<person id>` for a TheyWorkForYou person the map cannot place, else
+-- `name:<printed name>` (the speaker key, else the name; null for collective rows). `party` is the party on the sitting date
+-- (abbreviation, e.g. `Lab`), else the party as printed; `party_basis` says which
+-- (`on_date`, `printed`, null when neither is known).
 -- Grain: one row per contribution. Key: contribution_id.
 create or replace view contributions_enriched as
 with
@@ -51,6 +55,7 @@ resolved as (
         c.speaker_office,
         c.constituency as printed_constituency,
         c.party as printed_party,
+        c.twfy_person_id,
         r.member_id,
         r.method as resolution_method,
         r.reason as resolution_reason,
@@ -124,7 +129,15 @@ final as (
         res.speaker_office,
         res.printed_constituency,
         res.printed_party,
+        res.twfy_person_id,
         res.member_id,
+        case
+            when res.member_id is not null then 'member:' || res.member_id
+            when res.twfy_person_id is not null then 'twfy:' || res.twfy_person_id
+            when res.contribution_type in ('collective', 'procedural') then null
+            when coalesce(res.speaker_key, res.speaker_name) is not null
+                then 'name:' || coalesce(res.speaker_key, res.speaker_name)
+        end as person_key,
         res.resolution_method,
         res.resolution_reason,
         coalesce(nd.name_display, m.name_display) as member_name,
@@ -133,6 +146,11 @@ final as (
         pd.party_name,
         pd.party_abbreviation,
         sd.membership_from,
+        coalesce(pd.party_abbreviation, pd.party_name, res.printed_party) as party,
+        case
+            when coalesce(pd.party_abbreviation, pd.party_name) is not null then 'on_date'
+            when res.printed_party is not null then 'printed'
+        end as party_basis,
         res.word_count
     from resolved as res
     left join member_rows as m on res.member_id = m.member_id

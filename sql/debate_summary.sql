@@ -1,5 +1,6 @@
 -- debate_summary: what happened in each debate? Where and when it sat, its title and
--- department, how many contributions, distinct speakers and words, and who spoke first.
+-- department, how many contributions, distinct speakers (people: contributions_enriched's
+-- person_key) and words, and who spoke first (with their member id when resolved).
 -- The first speaker is the named speaker (collective rows skipped) with the lowest ordinal;
 -- excerpts of one debate from several pages each start at ordinal 1, ties go to the lowest
 -- contribution_id. A debate with no contributions has zero counts and no first speaker.
@@ -12,14 +13,14 @@ debate_rows as (
 ),
 
 contribution_rows as (
-    select * from contributions
+    select * from contributions_enriched
 ),
 
 contribution_totals as (
     select
         debate_id,
         count(*) as contribution_count,
-        count(distinct speaker_key) as speaker_count,
+        count(distinct person_key) as speaker_count,
         cast(sum(word_count) as bigint) as word_count
     from contribution_rows
     group by debate_id
@@ -29,9 +30,10 @@ first_speakers as (
     select
         debate_id,
         speaker_key as first_speaker_key,
-        speaker_name as first_speaker_name
+        speaker_name as first_speaker_name,
+        member_id as first_speaker_member_id
     from contribution_rows
-    where speaker_key is not null
+    where person_key is not null
     qualify row_number() over (
         partition by debate_id order by ordinal, contribution_id
     ) = 1
@@ -50,7 +52,8 @@ final as (
         coalesce(t.speaker_count, 0) as speaker_count,
         coalesce(t.word_count, 0) as word_count,
         f.first_speaker_key,
-        f.first_speaker_name
+        f.first_speaker_name,
+        f.first_speaker_member_id
     from debate_rows as d
     left join contribution_totals as t on d.debate_id = t.debate_id
     left join first_speakers as f on d.debate_id = f.debate_id

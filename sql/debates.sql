@@ -19,5 +19,6 @@ select
     raw_sha256,
     heading_level,
     source_url,
-    bill_title
+    bill_title,
+    header_incomplete
 from {{ parquet('debates') }};

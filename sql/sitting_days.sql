@@ -1,5 +1,6 @@
 -- sitting_days: what did each house do on each sitting day, in each location? Debates,
--- contributions, distinct named speakers and words.
+-- contributions, distinct speakers (people: contributions_enriched.person_key, so one person
+-- printed two ways counts once and two people with one name twice) and words.
 -- Grain: one row per house, sitting date and location. Key: house, sitting_date, location.
 create or replace view sitting_days as
 with
@@ -9,7 +10,7 @@ debate_rows as (
 ),
 
 contribution_rows as (
-    select * from contributions
+    select * from contributions_enriched
 ),
 
 debates_per_day as (
@@ -28,7 +29,7 @@ contributions_per_day as (
         sitting_date,
         location,
         count(*) as contribution_count,
-        count(distinct speaker_key) as speaker_count,
+        count(distinct person_key) as speaker_count,
         cast(sum(word_count) as bigint) as word_count
     from contribution_rows
     group by house, sitting_date, location
@@ -46,9 +47,9 @@ final as (
     from debates_per_day as d
     left join contributions_per_day as c
         on
-            d.house = c.house
-            and d.sitting_date = c.sitting_date
-            and d.location = c.location
+            d.house is not distinct from c.house
+            and d.sitting_date is not distinct from c.sitting_date
+            and d.location is not distinct from c.location
 )
 
 select * from final;

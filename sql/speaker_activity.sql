@@ -1,44 +1,61 @@
--- speaker_activity: how active is each speaker? The house(s) they spoke in, their latest
--- printed name, party and constituency, and their speeches, words, debates and first and
--- last sitting dates. "Latest printed" is the value on the speaker's most recent contribution
--- (by sitting date, then ordinal) that prints one; null when none ever did.
--- Grain: one row per speaker_key; collective rows (speaker_key null) are left out.
--- Key: speaker_key.
+-- speaker_activity: how active is each person? One row per person, not per printed name: a
+-- resolved member (member_id), else a TheyWorkForYou person the identity map cannot place
+-- (twfy_person_id), else the printed name of an unidentified speaker (person_key, from
+-- contributions_enriched). Two people printed with one name are two rows; one person
+-- printed two ways ("The Earl of Onslow", "Earl of Onslow") is one row. The name is the
+-- member's name on their latest sitting date, else the latest printed name; the party is the
+-- party on the latest date that has one (`party_basis` `on_date`), else the latest printed
+-- party (`printed`); also the house(s), latest printed constituency, speeches, words, debates
+-- and first and last sitting dates. "Latest" is by sitting date, then ordinal.
+-- Grain: one row per person; collective and procedural rows are left out. Key: person_key.
 create or replace view speaker_activity as
 with
 
-contribution_rows as (
-    select * from contributions
+enriched_rows as (
+    select * from contributions_enriched
 ),
 
-named_speeches as (
+speeches as (
     select
         *,
         (sitting_date, ordinal, contribution_id) as recency
-    from contribution_rows
-    where speaker_key is not null
+    from enriched_rows
+    where person_key is not null
 ),
 
-per_speaker as (
+per_person as (
     select
-        speaker_key,
+        person_key,
+        any_value(member_id) as member_id,
+        arg_max(twfy_person_id, recency)
+            filter (where twfy_person_id is not null) as twfy_person_id,
+        coalesce(
+            arg_max(member_name, recency) filter (where member_name is not null),
+            arg_max(speaker_name, recency) filter (where speaker_name is not null),
+            arg_max(speaker_key, recency) filter (where speaker_key is not null)
+        ) as speaker_name,
         string_agg(distinct house, ', ' order by house) as houses,
-        arg_max(speaker_name, recency)
-            filter (where speaker_name is not null) as latest_speaker_name,
-        arg_max(party, recency) filter (where party is not null) as latest_party,
-        arg_max(constituency, recency)
-            filter (where constituency is not null) as latest_constituency,
+        coalesce(
+            arg_max(party, recency) filter (where party_basis = 'on_date'),
+            arg_max(party, recency) filter (where party_basis = 'printed')
+        ) as party,
+        case
+            when count(*) filter (where party_basis = 'on_date') > 0 then 'on_date'
+            when count(*) filter (where party_basis = 'printed') > 0 then 'printed'
+        end as party_basis,
+        arg_max(printed_constituency, recency)
+            filter (where printed_constituency is not null) as latest_constituency,
         count(*) as speech_count,
         cast(sum(word_count) as bigint) as word_count,
         count(distinct debate_id) as debate_count,
         min(sitting_date) as first_date,
         max(sitting_date) as last_date
-    from named_speeches
-    group by speaker_key
+    from speeches
+    group by person_key
 ),
 
 final as (
-    select * from per_speaker
+    select * from per_person
 )
 
 select * from final;

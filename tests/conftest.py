@@ -52,6 +52,10 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture
 def warehouse(tmp_path: Path):  # noqa: ANN201
+    """A new warehouse of this schema version (tests publish into it directly, too)."""
     from flows.core.warehouse import Warehouse
+    from flows.run import record_schema
 
-    return Warehouse.at(tmp_path / "warehouse")
+    wh = Warehouse.at(tmp_path / "warehouse")
+    record_schema(wh)
+    return wh

@@ -17,10 +17,14 @@ In order, the first that applies:
    in the same debate is taken (`name_in_debate`);
 4. `office_in_debate` — an office printed without a usable name ("The Prime Minister") is the
    person printed with that same office elsewhere in the same debate ("The Prime Minister
-   (Boris Johnson)"), when that is exactly one person.
+   (Boris Johnson)"), when that is exactly one person who sat in the row's House on the date
+   and whose gender does not contradict the printed title ("Madam Deputy Speaker").
 
-Nothing is guessed: ambiguous matches and misses keep member_id null with the reason and the
-candidates, and collective or procedural rows say `no speaker`.
+A row that carries its own person or member id is never re-attributed by a name or office
+guess: an id the identity map does not know leaves member_id null (`unmapped id`), however
+well the printed name or office would match someone else. Nothing is guessed: ambiguous
+matches and misses keep member_id null with the reason and the candidates, and collective or
+procedural rows say `no speaker`.
 """
 
 from __future__ import annotations
@@ -311,17 +315,34 @@ def _office_key(office: str | None) -> str | None:
     return key.removeprefix("the ") or None
 
 
+_UNDATED = (
+    "no match: the sitting date or House is unknown (the page's header is incomplete), so "
+    "who sat then cannot be checked"
+)
+
+
 class Resolver:
     def __init__(self, directory: Directory) -> None:
         self.d = directory
         self._memo: dict[tuple, Outcome] = {}
 
     def by_id(self, row: Mapping[str, Any]) -> Outcome | None:
+        """The row's own id, mapped; an unmapped own id is final (no name or office guess)."""
         if row.get("member_id") is not None:
             return Outcome(int(row["member_id"]), "source")
-        for ref in (row.get("twfy_person_id"), row.get("speaker_ref")):
-            if ref and ref in self.d.twfy:
+        refs = [r for r in (row.get("twfy_person_id"), row.get("speaker_ref")) if _is_id(r)]
+        for ref in refs:
+            if ref in self.d.twfy:
                 return Outcome(self.d.twfy[ref], "mapped", name_tried=ref)
+        if refs:
+            why = (
+                "members tables are empty (run the members refresh)"
+                if self.d.empty
+                else "the identity map (twfy_people) has no Parliament member id for it"
+            )
+            return Outcome(
+                None, None, f"unmapped id: the source names {refs[0]}; {why}", (), refs[0]
+            )
         return None
 
     def printed_names(self, row: Mapping[str, Any]) -> list[str]:
@@ -334,6 +355,8 @@ class Resolver:
     def by_name(self, row: Mapping[str, Any]) -> Outcome:
         """Pass 1: the printed names alone (memoised per name, house, date, constituency)."""
         house, day = row["house"], row["sitting_date"]
+        if house is None or day is None:
+            return Outcome(None, None, _UNDATED)
         key = (tuple(self.printed_names(row)), house, day, row.get("constituency"))
         if key not in self._memo:
             self._memo[key] = self._by_name(key[0], house, day, row.get("constituency"))
@@ -380,6 +403,8 @@ class Resolver:
 
     def in_debate(self, row: Mapping[str, Any], first: Outcome, debate: _Debate) -> Outcome:
         """Pass 2: a surname or an office alone, with what the same debate printed."""
+        if row["house"] is None or row["sitting_date"] is None:
+            return first
         if first.candidates and "surname only" in (first.reason or ""):
             named = set(first.candidates) & debate.members
             if len(named) == 1:
@@ -389,12 +414,42 @@ class Resolver:
             if not office and text and is_office(text):
                 office = _office_key(text)
         if office and debate.offices.get(office):
-            holders = debate.offices[office]
+            holders = {
+                m
+                for m in debate.offices[office]
+                if self.d.sat(m, row["house"], row["sitting_date"])
+                and _gender_fits(self.d.gender.get(m), _printed_gender(row))
+            }
             if first.candidates:
                 holders = holders & set(first.candidates)
             if len(holders) == 1:
                 return Outcome(next(iter(holders)), "office_in_debate", name_tried=office)
         return first
+
+
+def _is_id(ref: str | None) -> bool:
+    """A source's own speaker id ("uk.org.publicwhip/person/10370"), not "unknown"/empty."""
+    return bool(ref) and ref.rsplit("/", 1)[-1].strip().lower() not in ("", "unknown")
+
+
+_TITLE_GENDER = {"madam": "F", "mister": "M", "mr": "M"}
+
+
+def _printed_gender(row: Mapping[str, Any]) -> str | None:
+    """The gender a printed title implies: "Madam Deputy Speaker" → F, "Mr Speaker" → M."""
+    for text in (row.get("speaker_display"), row.get("speaker_name"), row.get("speaker_office")):
+        words = _plain(text).split() if text else []
+        if words[:1] == ["the"]:
+            words = words[1:]
+        if words and words[0] in _TITLE_GENDER:
+            return _TITLE_GENDER[words[0]]
+        if words and words[0] in _HONORIFICS and _HONORIFICS[words[0]]:
+            return _HONORIFICS[words[0]]
+    return None
+
+
+def _gender_fits(known: str | None, printed: str | None) -> bool:
+    return known is None or printed is None or known == printed
 
 
 def _no_speaker(row: Mapping[str, Any]) -> bool:
@@ -437,14 +492,14 @@ def resolve(rows: Iterable[Mapping[str, Any]], directory: Directory) -> list[dic
         if first is None:
             kind = row.get("contribution_type") or "unnamed"
             first = Outcome(None, None, f"no speaker: {kind} row")
-        elif first.member_id is None:
+        elif first.member_id is None and not (first.reason or "").startswith("unmapped id"):
             first = resolver.in_debate(row, first, debates.get(row["debate_id"], _Debate()))
         out.append(
             {
                 "contribution_id": row["contribution_id"],
                 "source": row["source"],
                 "house": row["house"],
-                "sitting_year": row["sitting_date"].year,
+                "sitting_year": row["sitting_date"].year if row["sitting_date"] else None,
                 "member_id": first.member_id,
                 "method": first.method,
                 "reason": first.reason,

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,34 @@ _LOCATION = _c(
     "Statements and Written Answers.",
 )
 _DATE = _c("sitting_date", DATE, False, "Date of the sitting.")
+_UNKNOWN = (
+    "; null when a transcript page does not print it anywhere (the rows are flagged "
+    "`header_incomplete`)"
+)
+_HOUSE_OPEN = _c(
+    "house",
+    STR,
+    True,
+    "`Commons` or `Lords` (partition key)" + _UNKNOWN + ", stored under "
+    "`house=__HIVE_DEFAULT_PARTITION__`, which every Parquet reader reads as null.",
+)
+_YEAR_OPEN = _c(
+    "sitting_year",
+    I16,
+    True,
+    "Calendar year of `sitting_date` (partition key)" + _UNKNOWN + ".",
+)
+_DATE_OPEN = _c("sitting_date", DATE, True, "Date of the sitting" + _UNKNOWN + ".")
+_LOCATION_OPEN = Column("location", STR, True, _LOCATION.description.rstrip(".") + _UNKNOWN + ".")
+_HEADER_INCOMPLETE = _c(
+    "header_incomplete",
+    BOOL,
+    True,
+    "Transcript text: the page did not print the debate's date, House, location or title "
+    "anywhere (block, page header, listing or URL); what is unknown is null, never guessed, "
+    "and a `header_incomplete` warning in rejects names it. Null for the other sources, whose "
+    "rows always carry them.",
+)
 
 DEBATES = Table(
     name="debates",
@@ -119,11 +147,11 @@ DEBATES = Table(
             "TheyWorkForYou XML: the heading's gid (`uk.org.publicwhip/debate/2009-10-27d.141.0`).",
         ),
         _SOURCE,
-        _HOUSE,
-        _LOCATION,
-        _DATE,
-        _YEAR,
-        _c("title", STR, False, "Debate title as printed."),
+        _HOUSE_OPEN,
+        _LOCATION_OPEN,
+        _DATE_OPEN,
+        _YEAR_OPEN,
+        _c("title", STR, True, "Debate title as printed" + _UNKNOWN + "."),
         _c("department", STR, True, "Government department the page attributes it to."),
         _c("stage", STR, True, "Bill stage string when the block gives one."),
         _c("parent_debate_id", STR, True, "Enclosing debate in the tree; null at the top."),
@@ -168,6 +196,7 @@ DEBATES = Table(
             True,
             "TheyWorkForYou Public Bill Committee files: the bill the committee considered.",
         ),
+        _HEADER_INCOMPLETE,
     ),
 )
 
@@ -195,10 +224,10 @@ CONTRIBUTIONS = Table(
             False,
             "Input file or URL plus position: the speaker line, or the API result index.",
         ),
-        _DATE,
-        _YEAR,
-        _HOUSE,
-        _LOCATION,
+        _DATE_OPEN,
+        _YEAR_OPEN,
+        _HOUSE_OPEN,
+        _LOCATION_OPEN,
         _c(
             "ordinal",
             I32,
@@ -284,9 +313,17 @@ CONTRIBUTIONS = Table(
             "question_uin",
             STR,
             True,
-            "TheyWorkForYou XML: the question's UIN printed on its first paragraph (`qnum`, "
-            "e.g. `295520`, `HL5813`).",
+            "TheyWorkForYou XML: the question's UIN (`qnum`, e.g. `295520`, `HL5813`); for a "
+            "grouped question, the one its gid is keyed on (else the first printed).",
         ),
+        _c(
+            "question_uins",
+            pl.List(STR),
+            True,
+            "TheyWorkForYou XML: every UIN of the question in printed order (a grouped "
+            "question answered together has several; `question_uin` is the keyed one).",
+        ),
+        _HEADER_INCOMPLETE,
     ),
 )
 
@@ -305,7 +342,9 @@ REJECTS = Table(
             STR,
             False,
             "Short code: empty, binary, encoding, no_speakers, unknown_line, truncated, "
-            "no_date, unreadable; TheyWorkForYou XML adds hostile_xml, malformed, too_large, "
+            "unreadable, header_incomplete (a warning: the block's speeches are kept, with "
+            "what its header lacks left null); TheyWorkForYou XML adds hostile_xml, malformed, "
+            "too_large, "
             "unknown_element, unknown_file, unknown_vote, missing_field, duplicate_id, "
             "bad_value, no_latest_version, newer_version_missing.",
         ),
@@ -703,8 +742,8 @@ SPEAKER_RESOLUTIONS = Table(
     columns=(
         _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
         _SOURCE,
-        _HOUSE,
-        _YEAR,
+        _HOUSE_OPEN,
+        _YEAR_OPEN,
         _c("member_id", I32, True, "Parliament member id; null when unresolved (see reason)."),
         _c(
             "method",
@@ -756,8 +795,8 @@ SEARCH_POSTINGS = Table(
         _c("term", STR, False, "A stemmed word (e.g. `fish` for fishing, fished)."),
         _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
         _SOURCE,
-        _HOUSE,
-        _YEAR,
+        _HOUSE_OPEN,
+        _YEAR_OPEN,
         _c("tf", I32, False, "Times the term occurs in the contribution's text."),
         _c(
             "doc_length",
@@ -779,8 +818,8 @@ SEARCH_DOCS = Table(
     columns=(
         _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
         _SOURCE,
-        _HOUSE,
-        _YEAR,
+        _HOUSE_OPEN,
+        _YEAR_OPEN,
         _c(
             "doc_length",
             I32,
@@ -858,6 +897,8 @@ def duckdb_type(dtype: pl.DataType) -> str:
     """The SQL type analysts see in the DuckDB views."""
     if isinstance(dtype, pl.Datetime):
         return "TIMESTAMP WITH TIME ZONE" if dtype.time_zone else "TIMESTAMP"
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
     return _DUCKDB_TYPES[type(dtype)]
 
 

@@ -21,12 +21,13 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.core import partition
 from flows.core.warehouse import Warehouse
 from transforms.schema import Table, conform, empty
 
 FILE_NAME = "part-0.parquet"
 ROW_GROUP = 100_000  # rows per Parquet row group, in every file a publish writes
-Partition = tuple[object, ...]
+Partition = partition.Partition
 _ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
     pl.String: pa.string(),
     pl.Date: pa.date32(),
@@ -41,6 +42,8 @@ _ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
 def arrow_type(dtype: pl.DataType) -> pa.DataType:
     if isinstance(dtype, pl.Datetime):
         return pa.timestamp(dtype.time_unit, tz=dtype.time_zone)
+    if isinstance(dtype, pl.List):
+        return pa.large_list(arrow_type(dtype.inner))
     return _ARROW_TYPES[type(dtype)]
 
 
@@ -57,7 +60,7 @@ def arrow_schema(table: Table) -> pa.Schema:
 def partition_dir(wh: Warehouse, table: Table, part: Partition) -> Path:
     path = wh.table_dir(table.name)
     for key, value in zip(table.partition_by, part, strict=True):
-        path = path / f"{key}={value}"
+        path = path / partition.segment(key, value)
     return path
 
 
@@ -73,28 +76,26 @@ def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
         rel = f.parent.relative_to(root).parts
         found.append(
             tuple(
-                _typed(table, k, p.split("=", 1)[1])
+                partition.value(table.schema[k], p.split("=", 1)[1])
                 for k, p in zip(table.partition_by, rel, strict=True)
             )
         )
-    return sorted(found)
-
-
-def _typed(table: Table, key: str, text: str) -> object:
-    dtype = table.schema[key]
-    return int(text) if dtype.is_integer() else text
+    return partition.ordered(found)
 
 
 def read_partition(wh: Warehouse, table: Table, part: Partition) -> pl.DataFrame:
     path = partition_dir(wh, table, part) / FILE_NAME
     if not path.exists():
         return empty(table)
-    df = pl.from_arrow(pq.read_table(path))
+    df = pl.from_arrow(pq.ParquetFile(path).read())
     assert isinstance(df, pl.DataFrame)
     df = df.with_columns(
         pl.lit(v, dtype=table.schema[k]).alias(k)
         for k, v in zip(table.partition_by, part, strict=True)
     )
+    missing = [c for c in table.column_names if c not in df.columns]  # an older schema's file
+    if missing:
+        df = df.with_columns(pl.lit(None, dtype=table.schema[c]).alias(c) for c in missing)
     return df.select(table.column_names)
 
 
@@ -106,12 +107,12 @@ def read_table(wh: Warehouse, table: Table) -> pl.DataFrame:
 def _partitions_of(table: Table, df: pl.DataFrame) -> list[Partition]:
     if not table.partition_by:
         return [()] if df.height else []
-    return sorted(df.select(table.partition_by).unique().iter_rows())
+    return partition.ordered(df.select(table.partition_by).unique().iter_rows())
 
 
 def _rows_in(table: Table, df: pl.DataFrame, part: Partition) -> pl.DataFrame:
     for key, value in zip(table.partition_by, part, strict=True):
-        df = df.filter(pl.col(key) == value)
+        df = df.filter(partition.is_value(key, value))
     return df
 
 
@@ -272,7 +273,7 @@ def targets(
         | replaced
         | {p for p in existing if any(matches(table, p, s) for s in specs)}
     )
-    return [(p, p in replaced) for p in sorted(parts)]
+    return [(p, p in replaced) for p in partition.ordered(parts)]
 
 
 def _restrict(spec: Mapping[str, object], keys: Sequence[str]) -> dict[str, object]:

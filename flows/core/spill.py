@@ -12,18 +12,18 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.core.partition import Partition, ordered, segment
+
 if TYPE_CHECKING:
     import polars as pl
 
     from transforms.schema import Table
 
-Partition = tuple[object, ...]
-
 
 def partition_path(root: Path, table: Table, part: Partition) -> Path:
     path = root / table.name
     for key, value in zip(table.partition_by, part, strict=True):
-        path = path / f"{key}={value}"
+        path = path / segment(key, value)
     return path
 
 
@@ -44,7 +44,7 @@ def write(root: Path, table: Table, df: pl.DataFrame, batch: int) -> list[Partit
         folder.mkdir(parents=True, exist_ok=True)
         rows.write_parquet(folder / name, compression="lz4", statistics=False)
         written.append(part)
-    return sorted(written)
+    return ordered(written)
 
 
 def files(root: Path, table: Table, part: Partition) -> list[Path]:

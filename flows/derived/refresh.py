@@ -27,6 +27,7 @@ from typing import Protocol
 import polars as pl
 import pyarrow.parquet as pq
 
+from flows.core.partition import ordered
 from flows.core.progress import phase
 from flows.core.publish import (
     FILE_NAME,
@@ -201,7 +202,7 @@ def refresh_derived(
                     on_partition(deriver.name, part, rows)
         live = set(parts)
         gone = {p for t in deriver.tables for p in existing_partitions(wh, t)} - live
-        for part in sorted(gone):
+        for part in ordered(gone):
             frames = {t.name: empty(t) for t in deriver.tables}
             _publish_staged(wh, _stage_part(wh, deriver.tables, frames, part, None))
             summary.removed += 1
@@ -218,7 +219,7 @@ class SearchIndex:
     tables = (SEARCH_DOCS, SEARCH_POSTINGS)
 
     def fingerprint(self) -> str:
-        from flows.derived.search import SEARCH_VERSION
+        from flows.derived.search_version import SEARCH_VERSION
 
         return SEARCH_VERSION
 

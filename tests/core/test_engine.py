@@ -177,3 +177,55 @@ def test_every_runner_gives_the_same_tables(tmp_path: Path, runner: str) -> None
         )
         out[kind] = table_bytes(Warehouse.at(wh))
     assert out["inline"] == out[runner] and out["inline"]
+
+
+def _as_an_older_schema(wh: Warehouse) -> None:
+    """What a warehouse of the previous schema looks like: no recorded version, and the
+    columns this version added missing from every file."""
+    import pyarrow.parquet as pq
+
+    (wh.root / "state" / "schema_version").unlink()
+    added = {"header_incomplete", "question_uins"}
+    for f in wh.tables.rglob("*.parquet"):
+        table = pq.read_table(f)
+        if added & set(table.column_names):
+            pq.write_table(table.select([c for c in table.column_names if c not in added]), f)
+
+
+def test_a_warehouse_of_an_older_schema_is_rebuilt_from_raw_even_if_killed_midway(
+    tmp_path: Path,
+) -> None:
+    pages = tmp_path / "pages"
+    generate(pages, 1.0)
+    env = small_batches()
+    clean = Warehouse.at(tmp_path / "clean")
+    command = [str(BIN / "hansard"), "ingest", "text", str(pages), "-w"]
+    subprocess.run([*command, str(clean.root)], env=env, check=True, capture_output=True)
+    assert (clean.root / "state" / "schema_version").read_text() == "5\n"
+
+    old = Warehouse.at(tmp_path / "old")
+    subprocess.run([*command, str(old.root)], env=env, check=True, capture_output=True)
+    _as_an_older_schema(old)
+    assert table_bytes(old) != table_bytes(clean)
+    proc = subprocess.Popen(
+        [*command, str(old.root)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    marks = old.root / "state" / "replace"
+    deadline = time.monotonic() + 120
+    while not (marks.is_dir() and any(marks.iterdir())):
+        assert proc.poll() is None, "the run ended before it marked the sources"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    time.sleep(0.3)  # inside the rebuild
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (old.root / "state" / "schema_version").exists()
+
+    again = subprocess.run(
+        [*command, str(old.root)], env=env, capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0, again.stderr
+    assert (old.root / "state" / "schema_version").read_text() == "5\n"
+    assert table_bytes(old) == table_bytes(clean)  # every file as a build of this version
+    last = read_table(old, CONTRIBUTIONS)
+    assert last["header_incomplete"].null_count() == 0

@@ -148,11 +148,11 @@ def _tampered(wh: Warehouse, change: Callable[[pa.Table], pa.Table]) -> None:
         (lambda t: pa.concat_tables([t, t]), "duplicate keys"),
         (
             lambda t: t.set_column(
-                t.schema.get_field_index("title"),
-                "title",
+                t.schema.get_field_index("source_ref"),
+                "source_ref",
                 pa.array([None] * t.num_rows, pa.string()),
             ),
-            "nulls in required column title",
+            "nulls in required column source_ref",
         ),
     ],
     ids=["schema", "duplicate-keys", "required-null"],

@@ -174,6 +174,65 @@ def test_every_chart_has_a_title_caption_and_data_table() -> None:
         assert re.search(r"<details><summary>.*?</summary><table>", fig, re.S)
 
 
+def _fills(page: str, svg_id: str) -> dict[str, str]:
+    """Party label → colour of its bars in one chart (from the bars' tooltips)."""
+    svg = re.search(rf'<svg [^>]*aria-labelledby="{svg_id}-title.*?</svg>', page, re.S)
+    assert svg
+    return {
+        m[1]: m[0]
+        for m in re.findall(
+            r'<rect class="bar"[^>]*fill="(#[0-9a-f]+)"[^>]*>\s*<title>([^<]*)', svg[0]
+        )
+    }
+
+
+def test_a_party_has_one_colour_on_the_whole_page() -> None:
+    """Parties without a fixed colour get theirs once for the page: the same in every chart,
+    though each chart holds a different set of them; "GP" (Green) has its own."""
+    data = hand_made()
+    data["top_speakers"] = [
+        {"speaker": "A", "party": "Aaa", "party_basis": "on_date", "houses": "Commons",
+         "contributions": 2, "words": 300},
+        {"speaker": "Z", "party": "Zzz", "party_basis": "printed", "houses": "Commons",
+         "contributions": 1, "words": 200},
+        {"speaker": "G", "party": "GP", "party_basis": "on_date", "houses": "Commons",
+         "contributions": 1, "words": 100},
+    ]  # fmt: skip
+    data["party_share"] = [
+        {"house": "Commons", "party": "Zzz", "party_basis": "printed", "words": 200},
+        {"house": "Commons", "party": "GP", "party_basis": "on_date", "words": 100},
+    ]
+    page = render(data)
+    colours = report_html.party_colours(report_html.page_parties(data))
+    assert colours["GP"] == report_html.PARTY_COLOURS["GP"]
+    assert colours["Aaa"] != colours["Zzz"]
+    speakers = _fills(page, "chart-speakers")
+    assert speakers["Z: 200 words in 1 contributions"] == colours["Zzz"]
+    parties = _fills(page, "chart-parties")
+    assert parties["Commons, Zzz: 200 words (66.7%)"] == colours["Zzz"]
+    assert "Z (Zzz (as printed))" in page  # the printed fallback is labelled
+    assert "party on the sitting date (33% of words), else as printed (67%)" in page
+
+
+def test_member_profiles_section() -> None:
+    data = hand_made()
+    data["members"] = [
+        {"member_id": 1002, "name": "Angela Smith",
+         "party_history": [{"party": "Labour", "start_date": "2005-05-05",
+                            "end_date": "2019-02-18"},
+                           {"party": "Liberal Democrat", "start_date": "2019-09-05",
+                            "end_date": None}],
+         "seat_history": [{"house": "Commons", "seat": "Penistone", "start_date": "2005-05-05",
+                           "end_date": "2019-11-06"}],
+         "speeches_by_source": [{"source": "twfy_xml", "speeches": 2, "words": 15}],
+         "votes_by_kind": [{"vote": "aye", "votes": 1}]},
+    ]  # fmt: skip
+    body = sections(render(data))["members"]
+    assert "Angela Smith (member 1002)" in body
+    assert "Labour 2005-05-05–2019-02-18; Liberal Democrat 2019-09-05–" in body
+    assert "twfy_xml: 2 speeches, 15 words" in body and "aye 1" in body
+
+
 # ---------------------------------------------------------------- the real report
 
 

@@ -207,6 +207,49 @@ def test_ids_from_the_source_come_first(directory: Directory) -> None:
     assert outcome(directory, membership) == (185, "mapped")
 
 
+def test_a_row_with_its_own_id_is_never_given_to_the_other_chair_occupant(
+    directory: Directory,
+) -> None:
+    """Two people in one chair (ParlParse debate/2009-10-26b.117.2: member/2019, a Deputy
+    Speaker the map cannot place, in a debate where another Deputy Speaker was resolved): the
+    row keeps its own identity, unresolved, instead of the other occupant's id."""
+    chair, day = "uk.org.publicwhip/person/10370", "2021-06-09"
+    rows = [
+        row("Boris Johnson", day, office="Deputy Speaker", debate="d", member_id=910002),
+        row(
+            "Michael Lord",
+            day,
+            office="Deputy Speaker",
+            debate="d",
+            twfy_person_id=chair,
+            speaker_ref="uk.org.publicwhip/member/2019",
+        ),
+        row(None, day, key=None, office="Deputy Speaker", debate="d", speaker_ref=chair),
+        row(None, day, key=None, office="Deputy Speaker", debate="d"),
+        row(
+            None,
+            day,
+            key=None,
+            office="Madam Deputy Speaker",
+            debate="d",
+            speaker_display="Madam Deputy Speaker",
+        ),
+    ]
+    got = resolve(rows, directory)
+    assert [(g["member_id"], g["method"]) for g in got] == [
+        (910002, "source"),
+        (None, None),
+        (None, None),
+        (910002, "office_in_debate"),  # no id of its own: the one holder the debate printed
+        (None, None),  # "Madam": the holder is a man, so not him
+    ]
+    assert got[1]["reason"].startswith(f"unmapped id: the source names {chair}")
+    assert got[2]["name_tried"] == chair
+    # an "unknown" speaker id is no id: the row may still be resolved by its name
+    unknown = row("Boris Johnson", day, speaker_ref="unknown")
+    assert outcome(directory, unknown) == (910002, "name_date")
+
+
 def test_rows_with_no_speaker_and_an_empty_directory_say_why(directory: Directory) -> None:
     rose = row(None, "2025-03-12", key=None, kind="collective")
     assert one(directory, rose)["reason"] == "no speaker: collective row"

@@ -315,3 +315,57 @@ def test_shared_contribution_survives_when_one_page_showing_it_changes(
             warehouse, "select message from ingest_runs where run_id = ?", [summary.run_id]
         )[0][0]
     )
+
+
+UNDATED_PAGE = """URL: https://www.parallelparliament.co.uk/mp/ada-finch/dept-debates/NIO?page=2
+
+41 Ada Finch debates involving the Northern Ireland Office
+
+Ferry Routes
+
+Ada Finch Excerpts
+Ada Finch Portrait Ada Finch
+- Hansard - -
+
+Our own words on the ferry routes to the islands.
+"""
+
+
+def test_speeches_with_an_unknown_date_and_house_are_published_and_queryable(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """A block whose page never prints its date or House, beside the sample: its rows go to
+    the null partition, pass the gate, are derived (resolution, search), queryable in the
+    views, kept by a rebuild byte for byte, and flagged."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for f in SAMPLE.glob("*.txt"):
+        (inputs / f.name).write_bytes(f.read_bytes())
+    (inputs / "undated.txt").write_text(UNDATED_PAGE)
+    summary = ingest_text([str(inputs)], str(warehouse.root))
+    assert summary.contributions == 37
+    null = "source=pp_text/house=__HIVE_DEFAULT_PARTITION__/sitting_year=__HIVE_DEFAULT_PARTITION__"
+    for table in ("debates", "contributions", "speaker_resolutions", "search_docs"):
+        assert (warehouse.table_dir(table) / null / "part-0.parquet").exists(), table
+    got = views_query(
+        warehouse,
+        "select house, sitting_year, sitting_date, location, header_incomplete, count(*) "
+        "from contributions group by all order by all",
+    )
+    assert (None, None, None, None, True, 1) in got
+    assert sum(n for *_, n in got) == 37
+    (reason,) = views_query(
+        warehouse,
+        "select r.reason from contributions c join speaker_resolutions r using "
+        "(contribution_id) where c.header_incomplete",
+    )[0]
+    assert reason.startswith("no match: the sitting date or House is unknown")
+    hits = views_query(warehouse, "select contribution_id from search_bm25('islands')")
+    assert len(hits) == 1
+    (warning,) = views_query(
+        warehouse, "select detail from rejects where reason = 'header_incomplete'"
+    )[0]
+    assert "no sitting date, House, location in the block" in warning
+    before = table_bytes(warehouse, (*PARSED, "speaker_resolutions", "search_postings"))
+    rebuild(str(warehouse.root))
+    assert table_bytes(warehouse, (*PARSED, "speaker_resolutions", "search_postings")) == before

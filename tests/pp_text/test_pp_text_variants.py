@@ -68,13 +68,134 @@ def test_date_and_location_from_the_url_when_the_block_has_none() -> None:
     assert debate["title"] == "Harbour Dues"
 
 
-def test_block_with_no_date_anywhere_is_rejected_not_guessed() -> None:
+def _warned(result: PageResult) -> dict:
+    (reject,) = result.rejects
+    assert reject["reason"] == "header_incomplete"
+    return reject
+
+
+def test_a_block_with_no_date_anywhere_keeps_its_speech_with_the_date_null() -> None:
     head = "Harbour Dues Debate\n\nFull Debate: Read Full Debate\nDepartment: Home Office\n"
     result = parse(head + block("Ada Finch", "Ada Finch"))
-    assert result.contributions == []
-    (reject,) = result.rejects
-    assert reject["reason"] == "no_date"
-    assert "sitting date" in reject["detail"] and "location" in reject["detail"]
+    (c,) = result.contributions
+    (d,) = result.debates
+    assert (c["sitting_date"], c["sitting_year"], c["house"], c["location"]) == (None,) * 4
+    assert c["header_incomplete"] and d["header_incomplete"] and d["title"] == "Harbour Dues"
+    assert c["text"] == "A short remark."
+    detail = _warned(result)["detail"]
+    assert "no sitting date, House, location in the block" in detail and "kept" in detail
+
+
+LISTING_PAGE_2 = """URL: https://www.parallelparliament.co.uk/mp/ada-finch/dept-debates/NIO?page=2
+
+41 Ada Finch debates involving the Northern Ireland Office
+
+Tue 3rd Mar 2020
+Harbour Dues
+Commons Chamber
+
+Ferry Routes
+
+Ada Finch Excerpts
+Ada Finch Portrait Ada Finch
+- Hansard - -
+
+Our own words on ferry routes.
+
+Ben Hale Portrait Ben Hale
+- Hansard - - - Excerpts
+
+A reply on ferries.
+
+Harbour Dues
+
+Ada Finch Excerpts
+Tuesday 3rd March 2020
+
+(5 years ago)
+
+Commons Chamber
+Read Full debate Read Hansard Text Read Debate Ministerial Extracts
+Ada Finch Portrait Ada Finch
+- Hansard - -
+
+Our own words on harbour dues.
+"""
+
+
+def test_a_paginated_listing_page_whose_first_block_has_no_date_line() -> None:
+    """Shape seen on `…/dept-debates/NIO?page=2`: the first block is cut from its date, age and
+    location lines; the listing's dated entry is another debate, so it is not borrowed."""
+    result = parse(LISTING_PAGE_2)
+    first, second = result.debates
+    assert (first["title"], first["sitting_date"], first["house"]) == ("Ferry Routes", None, None)
+    assert first["header_incomplete"] and first["department"] == "Northern Ireland Office"
+    assert (second["sitting_date"], second["house"], second["header_incomplete"]) == (
+        date(2020, 3, 3),
+        "Commons",
+        False,
+    )
+    assert [c["text"] for c in result.contributions] == [
+        "Our own words on ferry routes.",
+        "A reply on ferries.",
+        "Our own words on harbour dues.",
+    ]
+    assert [c["header_incomplete"] for c in result.contributions] == [True, True, False]
+    reject = _warned(result)
+    assert reject["source_ref"] == "page.txt:9"  # the block's title line
+    assert "2 speaker block(s) are kept" in reject["detail"]
+
+
+def test_date_and_house_only_in_the_url() -> None:
+    """`…/debate/Lords/2026-02-06/debates/<id>/<Title>`: no date, age, location or nav line in
+    the page; the URL gives the date, the House and the title, not the location."""
+    url = (
+        "URL: https://www.parallelparliament.co.uk/lord/baroness-finch/debate/Lords/2031-02-06/"
+        "debates/0A1B2C3D-0000-4000-8000-000000000001/HarbourDues\n\n"
+    )
+    head = "Harbour Dues\n\nBaroness Finch Excerpts\n"
+    result = parse(url + head + block("Baroness Finch", "Baroness Finch (LD)", body="My Lords."))
+    (c,) = result.contributions
+    assert (c["sitting_date"], c["sitting_year"], c["house"], c["location"]) == (
+        date(2031, 2, 6),
+        2031,
+        "Lords",
+        None,
+    )
+    assert c["header_incomplete"] and result.debates[0]["title"] == "Harbour Dues"
+    assert "no location in the block" in _warned(result)["detail"]
+
+
+def test_ministerial_extracts_with_date_and_location_but_no_title() -> None:
+    text = """URL: https://parallelparliament.co.uk/debate/2031-06-09/commons/commons-chamber/harbour-dues/ministerial-extracts
+
+(Limited Text - Ministerial Extracts only)
+
+Read Full debate
+Thursday 9th June 2031
+
+(8 years, 5 months ago)
+
+Commons Chamber
+Read Hansard Text
+""" + block("Ada Finch", "The Minister for Harbours (Ada Finch)", body="The Minister's words.")
+    result = parse(text)
+    (d,) = result.debates
+    assert (d["title"], d["sitting_date"], d["location"], d["house"]) == (
+        None,
+        date(2031, 6, 9),
+        "Commons Chamber",
+        "Commons",
+    )
+    (c,) = result.contributions
+    assert c["header_incomplete"] and c["text"] == "The Minister's words."
+    assert "no title" in _warned(result)["detail"]
+
+
+def test_a_page_with_no_speaker_lines_is_still_rejected() -> None:
+    result = parse("Harbour Dues\n\nCommons ChamberOur own flattened words.\n")
+    assert result.contributions == [] and result.debates == []
+    assert [r["reason"] for r in result.rejects] == ["no_speakers"]
 
 
 def test_westminster_hall_blurbs_chair_line_and_debate_between() -> None:

@@ -45,6 +45,8 @@ def table_digest(wh: Warehouse, name: str) -> dict[str, object]:
 
 
 def _digest_rows(df: pl.DataFrame) -> dict[str, object]:
+    lists = [c for c, t in df.schema.items() if isinstance(t, pl.List)]  # CSV has no lists
+    df = df.with_columns(pl.col(lists).list.join("|"))
     rows = df.sort(df.columns, nulls_last=True).write_csv()
     return {"rows": df.height, "sha256": hashlib.sha256(rows.encode()).hexdigest()}
 

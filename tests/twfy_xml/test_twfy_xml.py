@@ -334,6 +334,9 @@ def test_superseded_versions_alone_publish_no_content() -> None:
     assert len(rows["id_redirects"]) == 3 * 387  # c's redirects already name d's gids
     (reject,) = rows["rejects"]
     assert reject["reason"] == "no_latest_version" and "debates2009-10-27" in reject["detail"]
+    # the versions listed are the ones stored; d, which the redirects name, is said apart
+    assert "only superseded versions (a, b, c) of" in reject["detail"]
+    assert "(redirects point to d, not stored)" in reject["detail"]
     a_and_d = derive([parsed("debates2009-10-27a.xml"), parsed("debates2009-10-27d.xml")])
     # a→b with b (and c) not stored: the chain stops at b's gid, and no reject (d is newest)
     assert {(r["new_gid"] == r["direct_gid"], r["hops"]) for r in a_and_d["id_redirects"]} == {
@@ -550,3 +553,45 @@ def test_unknown_votes_are_rejected_one_by_one() -> None:
     assert vote["voter_name"] == "Example, Ms" and vote["twfy_person_id"] is None
     (reject,) = result.rejects
     assert reject["reason"] == "unknown_vote" and "'maybe'" in reject["detail"]
+
+
+GROUPED = b"""<?xml version="1.0" encoding="ISO-8859-1"?>
+<publicwhip scrapeversion="c" latest="yes">
+<major-heading id="uk.org.publicwhip/wrans/2031-02-04c.0.0" nospeaker="true">Harbours
+</major-heading>
+<minor-heading id="uk.org.publicwhip/wrans/2031-02-04c.0.1" nospeaker="true">Dues</minor-heading>
+<ques id="uk.org.publicwhip/wrans/2031-02-04c.700095.q0" speakerid="uk.org.publicwhip/member/7"
+ speakername="Ms Example" colnum="1W">
+<p qnum="700179">To ask the Secretary of State what the harbour dues were in each year.</p>
+<p qnum="700095">To ask the Secretary of State who collects harbour dues.</p>
+</ques>
+<reply id="uk.org.publicwhip/wrans/2031-02-04c.700095.r0" speakerid="uk.org.publicwhip/member/8"
+ speakername="Mr Answerer" colnum="1W">
+<p>I will answer both questions together: the harbour board.</p>
+</reply>
+</publicwhip>
+"""
+
+
+def test_a_grouped_question_keeps_every_number_and_marks_the_keyed_one() -> None:
+    """Our own file in the old Commons written-answers format: two `qnum`s answered together,
+    printed 700179 then 700095, the gid keyed on 700095."""
+    result = _parse(GROUPED, Path("/mirror/answers2031-02-04c.xml"))
+    ques, reply = result.contributions
+    assert ques["question_uins"] == ["700179", "700095"]
+    assert ques["question_uin"] == "700095"  # the one the gid (and the reply) is keyed on
+    assert reply["question_uins"] is None
+    assert frame(CONTRIBUTIONS, result.contributions)["question_uins"].to_list()[0] == [
+        "700179",
+        "700095",
+    ]
+
+
+def test_grouped_lords_questions_in_the_corpus_keep_every_number() -> None:
+    rows = {r["contribution_id"]: r for r in parsed("lordswrans2009-10-29a.xml").contributions}
+    grouped = {k: r["question_uins"] for k, r in rows.items() if len(r["question_uins"] or []) > 1}
+    assert grouped == {
+        "uk.org.publicwhip/wrans/2009-10-29a.175.1": ["HL5745", "HL5746", "HL5747"],
+        "uk.org.publicwhip/wrans/2009-10-29a.181.2": ["HL5686", "HL5687"],
+    }
+    assert rows["uk.org.publicwhip/wrans/2009-10-29a.175.1"]["question_uin"] == "HL5745"

@@ -198,21 +198,24 @@ def _blocks(state: _Page, speakers: list[int]) -> list[_Block]:
     return blocks
 
 
-def _complete_header(state: _Page, head: BlockHeader) -> list[str]:
-    """Fill gaps from the page and URL; return what is still missing."""
+def _complete_header(state: _Page, head: BlockHeader) -> tuple[str | None, list[str]]:
+    """Fill gaps from the page header and the URL; return the House and what is still
+    unknown. Nothing is guessed: a listing's dates, a URL slug or the speakers never fill in."""
     head.title = head.title or state.info.title or state.hints.title or head.stage
     head.sitting_date = head.sitting_date or state.hints.sitting_date
     head.location = head.location or state.hints.location
+    house = LOCATION_HOUSE[head.location] if head.location else state.hints.house
     missing = [
         name
         for name, value in (
             ("sitting date", head.sitting_date),
+            ("House", house),
             ("location", head.location),
             ("title", head.title),
         )
         if value is None
     ]
-    return missing
+    return house, missing
 
 
 def _emit_block(state: _Page, block: _Block) -> None:
@@ -228,16 +231,21 @@ def _emit_block(state: _Page, block: _Block) -> None:
             f"{label} ({head.title or 'untitled'}) has no speech: the page ends inside it",
         )
         return
-    missing = _complete_header(state, head)
+    house, missing = _complete_header(state, head)
+    fields = (house, head.location, head.sitting_date, head.title)
     if missing:
         state.reject(
-            "no_date" if "sitting date" in missing else "incomplete_header",
+            "header_incomplete",
             head.line,
-            f"{label}: no {', '.join(missing)} in the block, the page header or the URL",
+            f"{label}: no {', '.join(missing)} in the block, the page header or the URL; its "
+            f"{len(block.turns)} speaker block(s) are kept with that left null "
+            "(header_incomplete = true)",
         )
-        return
-    house = LOCATION_HOUSE[head.location]
-    debate_id = stable_id("pp", house, head.location, head.sitting_date, head.title)
+        # unique to this page's block: an incomplete header is not evidence of one debate
+        debate_id = stable_id("pp", *fields, state.input.raw_sha256, head.line)
+    else:
+        debate_id = stable_id("pp", *fields)
+    year = head.sitting_date.year if head.sitting_date else None
     state.result.debates.append(
         {
             "debate_id": debate_id,
@@ -245,20 +253,28 @@ def _emit_block(state: _Page, block: _Block) -> None:
             "house": house,
             "location": head.location,
             "sitting_date": head.sitting_date,
-            "sitting_year": head.sitting_date.year,
+            "sitting_year": year,
             "title": head.title,
             "department": state.info.department,
             "stage": head.stage,
             "parent_debate_id": None,
             "source_ref": state.ref(head.line),
             "raw_sha256": state.input.raw_sha256,
+            "header_incomplete": bool(missing),
         }
     )
     for turn in block.turns:
-        _emit_turn(state, turn, debate_id, house, head)
+        _emit_turn(state, turn, debate_id, house, head, bool(missing))
 
 
-def _emit_turn(state: _Page, turn: _Turn, debate_id: str, house: str, head: BlockHeader) -> None:
+def _emit_turn(
+    state: _Page,
+    turn: _Turn,
+    debate_id: str,
+    house: str | None,
+    head: BlockHeader,
+    incomplete: bool,
+) -> None:
     if not MARKER_RE.fullmatch(turn.marker):
         state.reject("unknown_line", turn.line + 1, f"unknown marker line {turn.marker[:80]!r}")
         return
@@ -295,7 +311,7 @@ def _emit_turn(state: _Page, turn: _Turn, debate_id: str, house: str, head: Bloc
             "source": SOURCE,
             "source_ref": state.ref(turn.line),
             "sitting_date": head.sitting_date,
-            "sitting_year": head.sitting_date.year,
+            "sitting_year": head.sitting_date.year if head.sitting_date else None,
             "house": house,
             "location": head.location,
             "ordinal": ordinal,
@@ -313,6 +329,7 @@ def _emit_turn(state: _Page, turn: _Turn, debate_id: str, house: str, head: Bloc
             "details_carried": carried,
             "after_gap": turn.after_gap,
             "is_truncated": truncated,
+            "header_incomplete": incomplete,
             "raw_sha256": state.input.raw_sha256,
         }
     )

@@ -9,8 +9,12 @@ Input keys (a missing or empty one renders its section's "No data" message):
   generated_at, warehouse: str;  last_run: {flow, status, started_at, finished_at} or None
   totals: {debates, contributions, words, speakers, rejects, raw_inputs, current_inputs, runs}
   monthly: [{month: "YYYY-MM", house, sittings, contributions}]
-  top_speakers: [{speaker, party, houses, contributions, words}]
-  party_share: [{house, party, words}]            (party None = not printed)
+  top_speakers: [{speaker, member_id, party, party_basis, houses, contributions, words}]
+                                                  (one row per person, party on the date)
+  party_share: [{house, party, party_basis, words}]  (party None = not known)
+  members: [{member_id, name, party_history: [{party, start_date, end_date}],
+             seat_history: [{house, seat, start_date, end_date}],
+             speeches_by_source: [{source, speeches, words}], votes_by_kind: [{vote, votes}]}]
   coverage: [{source, house, debates, contributions, words, first_date, last_date}]
   sources: [{source, raw_inputs, current_inputs, bytes, first_date, last_date, rejects}]
   reject_reasons: [{reason, count}];  latest_rejects: [{rejected_at, reason, source_ref, detail}]
@@ -26,18 +30,22 @@ from typing import Any
 Row = Mapping[str, Any]
 
 HOUSE_COLOURS = {"Commons": "#006e46", "Lords": "#a6093d"}
-# Party labels as printed on the pages (PP abbreviations); others get FALLBACK_COLOURS.
+# Party labels: the Members API's abbreviations and the ones printed on the pages (PP);
+# others get FALLBACK_COLOURS, assigned once for the whole page (one colour per party everywhere).
 # fmt: off
 PARTY_COLOURS = {
-    "Con": "#0a6ebd", "Lab": "#d50032", "Lab/Co-op": "#9e0b2f", "LD": "#f59a00",
-    "SNP": "#e8c800", "Green": "#3b9c3b", "PC": "#00594c", "DUP": "#c9572f", "SF": "#2f6b4f",
-    "Reform": "#12a9c4", "Alliance": "#d4a900", "SDLP": "#2e8b57", "UUP": "#4f8fd6",
-    "CB": "#8a8f98", "Bishops": "#6b4c8a", "Non-Afl": "#b0a49a", "Ind": "#a7a7a7",
+    "Con": "#0a6ebd", "Lab": "#d50032", "Lab/Co-op": "#9e0b2f", "Lab Co-op": "#9e0b2f",
+    "LD": "#f59a00", "SNP": "#e8c800", "Green": "#3b9c3b", "GP": "#3b9c3b", "PC": "#00594c",
+    "DUP": "#c9572f", "SF": "#2f6b4f", "Reform": "#12a9c4", "RUK": "#12a9c4",
+    "Alliance": "#d4a900", "APNI": "#d4a900", "SDLP": "#2e8b57", "UUP": "#4f8fd6",
+    "CB": "#8a8f98", "XB": "#8a8f98", "Bishops": "#6b4c8a", "Bp": "#6b4c8a",
+    "Non-Afl": "#b0a49a", "Ind": "#a7a7a7", "UKIP": "#70147a", "Alba": "#005eb8",
+    "TUV": "#0c3a6a", "Spk": "#4a4a4a",
 }
 # fmt: on
 FALLBACK_COLOURS = ("#6a4c93", "#1982c4", "#8a6d00", "#c2410c", "#0f766e", "#be185d", "#4d7c0f")
 OTHER_COLOUR = "#5b6770"
-NOT_PRINTED = "not printed"
+NOT_PRINTED = "not known"
 NOT_PRINTED_COLOUR = "#cfd4da"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WIDTH = 960
@@ -151,6 +159,13 @@ def axis_labels(months: Sequence[str]) -> dict[str, str]:
 
 def party_name(party: object) -> str:
     return NOT_PRINTED if party in (None, "") else str(party)
+
+
+def page_parties(data: Row) -> list[object]:
+    """Every party label the page shows, so one colour map serves every chart."""
+    found: list[object] = [r.get("party") for r in data.get("top_speakers") or []]
+    found += [r.get("party") for r in data.get("party_share") or []]
+    return found
 
 
 def party_colours(parties: Sequence[object]) -> dict[str, str]:
@@ -376,21 +391,29 @@ def top_speakers(data: Row) -> str:
     ]
     if not rows:
         return no_data("no contribution has a named speaker.")
-    colours = party_colours([r["party"] for r in rows])
+    colours = party_colours(page_parties(data))
+    for r in rows:
+        r["party_shown"] = r["party"] + (
+            " (as printed)" if r.get("party_basis") == "printed" else ""
+        )
     bars = [
         (
-            r["speaker"] if r["party"] == NOT_PRINTED else f"{r['speaker']} ({r['party']})",
+            r["speaker"] if r["party"] == NOT_PRINTED else f"{r['speaker']} ({r['party_shown']})",
             r["words"],
             colours[r["party"]],
             f"{r['speaker']}: {num(r['words'])} words in {num(r['contributions'])} contributions",
         )
         for r in rows
     ]
-    cols = [("#", "rank"), ("Speaker", "speaker"), ("Party", "party"), ("House", "houses")]
+    cols = [("#", "rank"), ("Speaker", "speaker"), ("Member id", "member_id")]
+    cols += [("Party", "party_shown"), ("House", "houses")]
     cols += [("Contributions", "contributions"), ("Words", "words")]
-    fallback = table(rows, cols, "rank contributions words")
+    fallback = table(rows, cols, "rank member_id contributions words")
     caption = f"Top {len(rows)} speakers by words"
-    note = "Speakers by the name before “Portrait”; colour is the party as printed."
+    note = (
+        "One bar per person (a resolved member, else a TheyWorkForYou person, else a printed "
+        "name); party on their latest sitting date, else as printed (marked)."
+    )
     svg = bar_chart("chart-speakers", caption, bars)
     return figure("fig-speakers", caption, note, svg, fallback)
 
@@ -399,16 +422,33 @@ def party_share(data: Row) -> str:
     rows = [{**r, "party": party_name(r.get("party"))} for r in data.get("party_share") or []]
     if not rows:
         return no_data("no words have been published yet.")
-    colours = party_colours([r["party"] for r in rows])
+    colours = party_colours(page_parties(data))
     houses: dict[str, list[tuple[str, int]]] = {}
-    for r in rows:
-        houses.setdefault(r["house"], []).append((r["party"], int(r["words"])))
+    by_party: dict[tuple[str, str], int] = {}
+    for r in rows:  # one segment per party, whatever the basis
+        by_party[(r["house"], r["party"])] = by_party.get((r["house"], r["party"]), 0) + r["words"]
+    for (house, party), words in sorted(by_party.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        houses.setdefault(house, []).append((party, int(words)))
     totals = {h: sum(w for _, w in ps) or 1 for h, ps in houses.items()}
-    shares = [{**r, "share": f"{r['words'] / totals[r['house']]:.1%}"} for r in rows]
-    cols = [("House", "house"), ("Party", "party"), ("Words", "words"), ("Share", "share")]
-    fallback = table(shares, cols, "words share")
+    basis = {"on_date": "on the sitting date", "printed": "as printed"}
+    shares = [
+        {
+            **r,
+            "basis": basis.get(r.get("party_basis") or "", "—"),
+            "share": f"{r['words'] / totals[r['house']]:.1%}",
+        }
+        for r in rows
+    ]
+    cols = [("House", "house"), ("Party", "party"), ("Basis", "basis"), ("Words", "words")]
+    fallback = table(shares, [*cols, ("Share", "share")], "words share")
     caption = "Share of words by party, per house"
-    note = "Party as printed on the page (or carried from the speaker's earlier block)."
+    all_words = sum(r["words"] for r in rows) or 1
+    dated = sum(r["words"] for r in rows if r.get("party_basis") == "on_date") / all_words
+    printed = sum(r["words"] for r in rows if r.get("party_basis") == "printed") / all_words
+    note = (
+        f"The speaker's party on the sitting date ({dated:.0%} of words), else as printed "
+        f"({printed:.0%}); the rest is not known."
+    )
     svg = share_chart("chart-parties", caption, list(houses.items()), colours)
     used = sorted({r["party"] for r in rows}, key=lambda p: (p == NOT_PRINTED, p))
     keys = legend([(p, colours[p]) for p in used])
@@ -458,14 +498,46 @@ def rejects(data: Row) -> str:
     )
 
 
+def _periods(items: Sequence[Row], label: str) -> str:
+    return "; ".join(
+        f"{i.get(label) or '?'} {i.get('start_date') or '…'}–{i.get('end_date') or ''}"
+        for i in items
+    )
+
+
+def members(data: Row) -> str:
+    rows = list(data.get("members") or [])
+    if not rows:
+        return no_data("no top speaker is a resolved member (run the members refresh).")
+    out = []
+    for m in rows:
+        sources = ", ".join(
+            f"{s['source']}: {num(s['speeches'])} speeches, {num(s['words'])} words"
+            for s in m.get("speeches_by_source") or []
+        )
+        votes = ", ".join(f"{v['vote']} {num(v['votes'])}" for v in m.get("votes_by_kind") or [])
+        facts = [
+            {"what": "Party history", "value": _periods(m.get("party_history") or [], "party")},
+            {"what": "Seats", "value": _periods(m.get("seat_history") or [], "seat")},
+            {"what": "Speeches", "value": sources or "none"},
+            {"what": "Votes", "value": votes or "none recorded"},
+        ]
+        out.append(
+            f'<h3 id="member-{esc(m["member_id"])}">{esc(m.get("name"))} '
+            f"(member {esc(m['member_id'])})</h3>" + table(facts, [("", "what"), ("", "value")], "")
+        )
+    return "".join(out)
+
+
 SECTIONS = (
     ("over-time", "Sittings and contributions over time"),
     ("speakers", "Top speakers"),
     ("parties", "Party share of words"),
+    ("members", "Member profiles"),
     ("coverage", "Source coverage"),
     ("rejects", "Rejects"),
 )
-_RENDERERS = (over_time, top_speakers, party_share, coverage, rejects)
+_RENDERERS = (over_time, top_speakers, party_share, members, coverage, rejects)
 
 
 def render(data: Row) -> str:

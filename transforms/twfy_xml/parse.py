@@ -209,26 +209,38 @@ def _kind(st: FileState, el: etree._Element, who: dict, collective: bool) -> str
     return "question" if el.get("oral-qnum") else "speech"
 
 
-def _body(st: FileState, el: etree._Element) -> tuple[str, str | None, bool]:
-    """Text (paragraphs joined by a blank line), the first `qnum`, and whether any paragraph
-    is motion text (`pwmotiontext="yes"`)."""
-    texts, qnum, motion = [], None, False
+def _body(st: FileState, el: etree._Element) -> tuple[str, list[str], bool]:
+    """Text (paragraphs joined by a blank line), every `qnum` in order (a grouped question has
+    several), and whether any paragraph is motion text (`pwmotiontext="yes"`)."""
+    texts: list[str] = []
+    qnums: list[str] = []
+    motion = False
     for child in el:
         if isinstance(child, etree._Entity):
             continue
         text = _table_text(st, child) if child.tag == "table" else text_of(child, st.entities)
         if text:
             texts.append(text)
-        qnum = qnum or (child.get("qnum") or "").strip() or None
+        qnum = (child.get("qnum") or "").strip()
+        if qnum and qnum not in qnums:
+            qnums.append(qnum)
         motion = motion or child.get("pwmotiontext") == "yes"
-    return "\n\n".join(texts), qnum, motion
+    return "\n\n".join(texts), qnums, motion
+
+
+def _keyed_uin(gid: str, qnums: list[str]) -> str | None:
+    """The UIN the gid is keyed on (`wrans/2009-10-27c.296095.q0` → 296095) when it is one of
+    the question's numbers, else the first printed."""
+    parts = gid.rsplit("/", 1)[-1].split(".")
+    return next((q for q in qnums if q in parts[1:]), qnums[0] if qnums else None)
 
 
 def _speech(st: FileState, el: etree._Element) -> None:
     gid = _gid(st, el)
     if gid is None:
         return
-    text, qnum, motion = _body(st, el)
+    text, qnums, motion = _body(st, el)
+    qnum = _keyed_uin(gid, qnums)
     who, collective = _speaker(st, el)
     debate_id = st.debate(el)
     st.result.contributions.append(
@@ -249,6 +261,7 @@ def _speech(st: FileState, el: etree._Element) -> None:
             "column_start": st.column(el),
             "question_number": (el.get("oral-qnum") or "").strip() or qnum,
             "question_uin": qnum,
+            "question_uins": qnums or None,
             "timecode": st.timecode(el),
             "speech_type": el.get("type") or None,
             "source_url": el.get("url") or None,

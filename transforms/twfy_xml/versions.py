@@ -68,20 +68,22 @@ def _derive_day(rows: dict[str, list[dict]], versions: list[TwfyResult]) -> None
             rows[name].extend(getattr(chosen, name))
     rows["id_redirects"].extend(resolve_redirects(versions))
     newest = max(versions, key=lambda r: r.file.version_rank)
-    letters = [r.file.letter for r in versions]
-    letters += [
+    stored = {r.file.letter for r in versions}
+    pointed = {
         letter
         for r in versions
         for red in r.redirects
         if (letter := _gid_letter(red["direct_gid"])) is not None
-    ]
-    newest_letter = max(letters, key=_rank)
+    }
+    newest_letter = max(stored | pointed, key=_rank)
     name = newest.file.day_key
     if chosen is None:
+        missing = sorted(pointed - stored, key=_rank)
         detail = (
-            f"only superseded versions ({', '.join(sorted(set(letters), key=_rank))}) of {name} "
+            f"only superseded versions ({', '.join(sorted(stored, key=_rank))}) of {name} "
             'are stored (latest="no"): their redirects are kept, their leftover speeches are '
             "not published; ingest the day's latest file"
+            + (f" (redirects point to {', '.join(missing)}, not stored)" if missing else "")
         )
         rows["rejects"].append(_day_reject(newest, "no_latest_version", detail))
     elif _rank(newest_letter) > chosen.file.version_rank:
