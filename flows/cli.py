@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import sys
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -126,6 +125,8 @@ def _dispatch(job: Job, cfg: Any, config_path: str | None) -> Any:  # noqa: ANN4
 
 def _version(value: bool) -> None:
     if value:
+        from importlib.metadata import version  # only here: it costs a tenth of a second
+
         console.print(f"hansard-warehouse {version('hansard-warehouse')}")
         raise typer.Exit()
 

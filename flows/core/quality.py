@@ -34,7 +34,7 @@ class QualityGateError(RuntimeError):
 
 
 def _column(path, name: str) -> set:  # noqa: ANN001
-    return set(pq.read_table(path, columns=[name]).column(name).to_pylist())
+    return set(pq.ParquetFile(path).read(columns=[name]).column(name).to_pylist())
 
 
 def _null_counts(path: Path, names: list[str]) -> dict[str, int]:
@@ -55,7 +55,7 @@ def _null_counts(path: Path, names: list[str]) -> dict[str, int]:
         else:
             counts[name] = total
     if unknown:
-        data = pq.read_table(path, columns=unknown)
+        data = pq.ParquetFile(path).read(columns=unknown)
         counts |= {name: data.column(name).null_count for name in unknown}
     return counts
 
@@ -79,7 +79,7 @@ def _schema_and_keys(plan: Plan) -> list[str]:
             if set(table.file_columns) - set(schema.names):
                 continue  # columns missing: nothing more to check in this file
         key = [k for k in table.key if k in table.file_columns]
-        keys = pl.from_arrow(pq.read_table(path, columns=key))
+        keys = pl.from_arrow(pq.ParquetFile(path).read(columns=key))
         assert isinstance(keys, pl.DataFrame)
         if not _unique(keys, key):
             problems.append(f"{item.table} {item.part}: duplicate keys {list(table.key)}")

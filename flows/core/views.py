@@ -34,13 +34,14 @@ import hashlib
 import os
 import re
 from pathlib import Path
-
-import duckdb
-import duckdb_extensions
+from typing import TYPE_CHECKING
 
 from flows.core.publish import FILE_NAME, existing_partitions
 from flows.core.warehouse import Warehouse, write_atomic
 from transforms.schema import TABLES, Table, duckdb_type
+
+if TYPE_CHECKING:
+    import duckdb  # imported where used: a run whose views are unchanged never needs it
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
@@ -86,6 +87,8 @@ def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> None:
     """Install fts from the pinned wheel's own binary (no network), then load it."""
+    import duckdb_extensions
+
     duckdb_extensions.import_extension("fts", con=con)
     con.execute("load fts")
 
@@ -105,7 +108,7 @@ def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) ->
     for path in paths:
         try:
             con.execute(render(path.read_text(), wh))
-        except duckdb.Error as e:
+        except Exception as e:  # duckdb.Error: the file that failed is named
             e.add_note(f"while creating {path}")
             raise
     return [p.stem for p in paths]
@@ -116,7 +119,7 @@ def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR) -> str:
     (an empty table is an empty relation) and the stopword list. Views glob their files at
     query time, so new or rewritten files need no rebuild. Equal fingerprints mean an
     identical build."""
-    from flows.derived.search import SEARCH_VERSION
+    from flows.derived.search_version import SEARCH_VERSION
 
     digest = hashlib.sha256(str(wh.root).encode())
     for path in sql_files(sql_dir):
@@ -145,6 +148,8 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False
     wal = tmp.with_name(tmp.name + ".wal")
     tmp.unlink(missing_ok=True)
     wal.unlink(missing_ok=True)
+    import duckdb
+
     try:
         con = duckdb.connect(str(tmp))
         try:

@@ -65,7 +65,8 @@ def read_file_columns(
     path: Path, part: Partition, columns: tuple[str, ...], table: Table = CONTRIBUTIONS
 ) -> pl.DataFrame:
     """Some columns of one partition file of `table`, partition keys filled from `part`."""
-    df = pl.from_arrow(pq.read_table(path, columns=[c for c in columns if c in table.file_columns]))
+    stored = [c for c in columns if c in table.file_columns]
+    df = pl.from_arrow(pq.ParquetFile(path).read(columns=stored))
     assert isinstance(df, pl.DataFrame)
     keys = dict(zip(table.partition_by, part, strict=True))
     df = df.with_columns(

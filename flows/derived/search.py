@@ -33,12 +33,10 @@ import pyarrow.parquet as pq
 
 from flows.core.publish import ROW_GROUP, arrow_schema
 from flows.core.views import load_fts
+from flows.derived import search_version
 from transforms.schema import SEARCH_DOCS, SEARCH_POSTINGS, Table
 
-# Bump the number when the tokenisation changes: derived.py re-indexes every partition whose
-# files were made with another version. The DuckDB version is part of it because stem() and
-# the stopword list come from the fts extension pinned to it.
-SEARCH_VERSION = f"1/duckdb-{duckdb.__version__}"
+SEARCH_VERSION = search_version.SEARCH_VERSION
 
 THREADS = 2
 MEMORY_LIMIT = "2GB"

@@ -209,3 +209,13 @@ def test_a_changed_partition_is_searchable_without_rebuilding_the_file(
         assert found.fetchall() == [("a6",)]
         (n,) = con.execute("select count(*) from search_docs").fetchone()
     assert n == sum(len(texts) for texts in CORPUS.values()) + 1
+
+
+def test_the_search_version_names_the_installed_duckdb() -> None:
+    """The version is a literal (a no-op run must not import DuckDB to read it): it must follow
+    the pinned duckdb, whose fts extension tokenises."""
+    import duckdb
+
+    from flows.derived.search_version import DUCKDB
+
+    assert duckdb.__version__ == DUCKDB
