@@ -3,6 +3,7 @@
     uv run python bench/bench_cli.py seed [--server]             # seed ingest, no-op re-ingest
     uv run python bench/bench_cli.py text DIR [--rebuild]         # `hansard ingest text DIR`
     uv run python bench/bench_cli.py twfy DIR                     # `hansard ingest twfy DIR`
+    uv run python bench/bench_cli.py deployment                   # a deployment run, real server
     ... [--work W] [--json FILE] [--runner auto|processes|threads|inline] [--batch-mb N]
 
 For each command: wall time, CPU time of the whole process tree (user + system of the command
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -70,12 +72,20 @@ def measure(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> dic
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    peak = 0.0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss_mb(proc.pid))
-        time.sleep(0.2)
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:  # RSS every 0.2 s beside the wait, so wall time is not rounded up
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    peak = peak[0]
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
@@ -185,9 +195,83 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("prefect server did not start")
 
 
+DEPLOYMENT_SCRIPT = """
+import json, sys, time
+from prefect.client.orchestration import get_client
+from prefect.deployments import run_deployment
+
+deadline = time.monotonic() + 180
+while True:  # until `hansard serve` has registered the daily deployment
+    try:
+        with get_client(sync_client=True) as client:
+            client.read_deployment_by_name("daily/daily")
+        break
+    except Exception:
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.5)
+times = []
+for _ in range(int(sys.argv[1])):
+    started = time.monotonic()
+    run = run_deployment("daily/daily", timeout=300)
+    times.append(round(time.monotonic() - started, 3))
+    assert run.state.type.value == "COMPLETED", run.state
+print(json.dumps(times))
+"""
+
+
+def deployment(args: argparse.Namespace, work: Path) -> dict:
+    """`hansard serve` on a running `prefect server start`; the daily deployment (transcript
+    text from an inbox holding the seed page) run `reps + 1` times with run_deployment: the
+    first ingests the page, the others are no-op runs. Seconds from the call to the run's end
+    (scheduling, the serve process picking it up, the run), server and serve start-up not
+    counted."""
+    inbox = work / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for page in (CORPUS / "seed").glob("*.txt"):
+        (inbox / page.name).write_bytes(page.read_bytes())
+    wh = work / "deployment-warehouse"
+    shutil.rmtree(wh, ignore_errors=True)
+    config = work / "hansard.toml"
+    config.write_text(
+        f'[warehouse]\nroot = "{wh}"\n[sources]\nenabled = ["pp_text"]\n'
+        f'[pp_text]\ninbox = "{inbox}"\n'
+    )
+    proc, api = start_server(work / "prefect-home")
+    env = base_env(args, api) | {"PREFECT_HOME": str(work / "client-home")}
+    serve = subprocess.Popen(
+        hansard("serve", "--config", str(config)),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", DEPLOYMENT_SCRIPT, str(args.reps + 1)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
+        )
+        times = json.loads(out.stdout.strip().splitlines()[-1])
+    finally:
+        serve.send_signal(signal.SIGINT)
+        serve.wait(timeout=60)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    return {
+        "mode": "deployment run (hansard serve, prefect server)",
+        "first_run_s": times[0],
+        "noop_runs_s": times[1:],
+        "noop_median_s": statistics.median(times[1:]),
+        "last_run": last_run(wh),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["seed", "text", "twfy"])
+    ap.add_argument("what", choices=["seed", "text", "twfy", "deployment"])
     ap.add_argument("data", nargs="?", type=Path)
     ap.add_argument("--work", type=Path)
     ap.add_argument("--json", type=Path)
@@ -218,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 proc.send_signal(signal.SIGINT)
                 proc.wait(timeout=60)
+    elif args.what == "deployment":
+        result["deployment"] = deployment(args, work)
     else:
         if args.data is None:
             ap.error(f"{args.what}: give the folder of inputs")

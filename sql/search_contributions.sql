@@ -6,29 +6,35 @@
 create or replace macro search_contributions(query_string) as table
 with
 
-matches as (
+matches as materialized (
     select * from search_bm25(query_string)
 ),
 
 contribution_rows as (
+    -- a match's partition by equality (pruned to the partitions of the matches), plus the
+    -- contributions of the null partitions (undated pages), which equality cannot join
     select * from contributions
+),
+
+undated_rows as (
+    select * from contributions
+    where house is null or sitting_year is null
 ),
 
 debate_rows as (
     select * from debates
 ),
 
-final as (
+hits as (
     select
         m.contribution_id,
+        m.score,
         c.debate_id,
         c.sitting_date,
         c.house,
         c.speaker_name,
         c.party,
-        d.title,
-        c.text,
-        m.score
+        c.text
     from matches as m
     inner join contribution_rows as c
         on
@@ -36,7 +42,35 @@ final as (
             and m.source = c.source
             and m.house = c.house
             and m.sitting_year = c.sitting_year
-    left join debate_rows as d on c.debate_id = d.debate_id
+    union all
+    select
+        m.contribution_id,
+        m.score,
+        c.debate_id,
+        c.sitting_date,
+        c.house,
+        c.speaker_name,
+        c.party,
+        c.text
+    from matches as m
+    inner join undated_rows as c
+        on m.contribution_id = c.contribution_id and m.source = c.source
+    where m.house is null or m.sitting_year is null
+),
+
+final as (
+    select
+        h.contribution_id,
+        h.debate_id,
+        h.sitting_date,
+        h.house,
+        h.speaker_name,
+        h.party,
+        d.title,
+        h.text,
+        h.score
+    from hits as h
+    left join debate_rows as d on h.debate_id = d.debate_id
 )
 
 select * from final

@@ -16,24 +16,30 @@ best as (
 ),
 
 contribution_rows as (
+    -- a match's partition by equality (pruned to the partitions of the matches), plus the
+    -- contributions of the null partitions (undated pages), which equality cannot join
     select * from contributions
+),
+
+undated_rows as (
+    select * from contributions
+    where house is null or sitting_year is null
 ),
 
 debate_rows as (
     select * from debates
 ),
 
-final as (
+hits as (
     select
         b.contribution_id,
+        b.score,
         c.debate_id,
         c.sitting_date,
         c.house,
         c.speaker_name,
         c.party,
-        d.title,
-        c.text,
-        b.score
+        c.text
     from best as b
     inner join contribution_rows as c
         on
@@ -41,7 +47,35 @@ final as (
             and b.source = c.source
             and b.house = c.house
             and b.sitting_year = c.sitting_year
-    left join debate_rows as d on c.debate_id = d.debate_id
+    union all
+    select
+        b.contribution_id,
+        b.score,
+        c.debate_id,
+        c.sitting_date,
+        c.house,
+        c.speaker_name,
+        c.party,
+        c.text
+    from best as b
+    inner join undated_rows as c
+        on b.contribution_id = c.contribution_id and b.source = c.source
+    where b.house is null or b.sitting_year is null
+),
+
+final as (
+    select
+        h.contribution_id,
+        h.debate_id,
+        h.sitting_date,
+        h.house,
+        h.speaker_name,
+        h.party,
+        d.title,
+        h.text,
+        h.score
+    from hits as h
+    left join debate_rows as d on h.debate_id = d.debate_id
 )
 
 select * from final

@@ -23,6 +23,7 @@ import pytest
 from flows.core.publish import publish
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
+from flows.derived.refresh import SearchIndex, refresh_derived
 from transforms.schema import (
     CONTRIBUTIONS,
     DEBATES,
@@ -178,6 +179,7 @@ def con(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
             ],
         ),
     )  # fmt: skip
+    refresh_derived(wh, [SearchIndex()])  # the search index, as every run derives it
     refresh_views(wh)
     connection = duckdb.connect(str(wh.duckdb_path), read_only=True)
     yield connection
@@ -236,6 +238,16 @@ def test_party_month_uses_the_party_on_the_date(con) -> None:  # noqa: ANN001
         ("Commons", "Unknown", None, oct, 1, 3, 1),
         ("Lords", "Unknown", None, oct, 2, 10, 1),
         ("Commons", "LD", "on_date", jan, 1, 8, 1),
+    ]
+
+
+def test_term_trend_uses_the_party_on_the_date(con) -> None:  # noqa: ANN001
+    got = rows(con, "select * from term_trend('word')")
+    assert got == [
+        # month, party, basis, contributions, words
+        (date(2009, 10, 1), "Lab", "on_date", 3, 22),
+        (date(2009, 10, 1), "Unknown", None, 3, 13),
+        (date(2020, 1, 1), "LD", "on_date", 1, 8),
     ]
 
 

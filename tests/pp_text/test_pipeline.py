@@ -362,6 +362,11 @@ def test_speeches_with_an_unknown_date_and_house_are_published_and_queryable(
     assert reason.startswith("no match: the sitting date or House is unknown")
     hits = views_query(warehouse, "select contribution_id from search_bm25('islands')")
     assert len(hits) == 1
+    for macro in ("search_top('islands', 5)", "search_contributions('islands')"):
+        found = views_query(warehouse, f"select contribution_id, house, text from {macro}")
+        assert found == [(hits[0][0], None, "Our own words on the ferry routes to the islands.")]
+    trend = views_query(warehouse, "select month, contribution_count from term_trend('islands')")
+    assert trend == [(None, 1)]
     (warning,) = views_query(
         warehouse, "select detail from rejects where reason = 'header_incomplete'"
     )[0]
