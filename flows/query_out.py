@@ -19,6 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.core import spill_dir
 from flows.core.warehouse import Warehouse
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(
             f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
         )
-    return duckdb.connect(str(wh.duckdb_path), read_only=True)
+    return duckdb.connect(
+        str(wh.duckdb_path), read_only=True, config={"temp_directory": spill_dir.own()}
+    )
 
 
 def query(wh: Warehouse, sql_text: str) -> tuple[list[str], list[tuple]]:

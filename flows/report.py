@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from flows.core import spill_dir
 from flows.core.warehouse import Warehouse, write_atomic
 from transforms.present.report_html import render
 
@@ -122,7 +123,9 @@ def collect(wh: Warehouse) -> dict[str, Any]:
         raise FileNotFoundError(
             f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
         )
-    con = duckdb.connect(str(wh.duckdb_path), read_only=True)
+    con = duckdb.connect(
+        str(wh.duckdb_path), read_only=True, config={"temp_directory": spill_dir.own()}
+    )
     try:
         data: dict[str, Any] = {name: _rows(con, sql) for name, sql in QUERIES.items()}
         ids = [r["member_id"] for r in data["top_speakers"] if r["member_id"] is not None]

@@ -31,6 +31,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from flows.core import spill_dir
 from flows.core.publish import ROW_GROUP, arrow_schema
 from flows.core.views import load_fts
 from flows.derived import search_version
@@ -137,7 +138,9 @@ def english_stopwords() -> tuple[str, ...]:
 
 def connect(threads: int = THREADS, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with fts loaded and the stopwords in table `stopwords(word)`."""
-    con = duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+    con = duckdb.connect(
+        config={"threads": threads, "memory_limit": memory_limit, "temp_directory": spill_dir.own()}
+    )
     load_fts(con)
     con.execute(
         "create temp table stopwords as select unnest($words) as word",

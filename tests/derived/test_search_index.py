@@ -219,3 +219,25 @@ def test_the_search_version_names_the_installed_duckdb() -> None:
     from flows.derived.search_version import DUCKDB
 
     assert duckdb.__version__ == DUCKDB
+
+
+def test_every_process_spills_into_a_directory_of_its_own(tmp_path: Path) -> None:
+    """Two indexing workers spilling into one `.tmp` crashed both with a segmentation fault
+    (TheyWorkForYou partitions of ~90 k contributions, 512 MB limit): each process has its
+    own spill directory, removed when it exits."""
+    import subprocess
+    import sys
+
+    script = (
+        "from flows.derived.search import connect\n"
+        "print(connect(threads=1, memory_limit='64MB')"
+        ".sql(\"select current_setting('temp_directory')\").fetchone()[0])\n"
+    )
+    dirs = [
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert dirs[0] != dirs[1]
+    assert all("hansard-duckdb-" in d and not Path(d).exists() for d in dirs)  # removed at exit
