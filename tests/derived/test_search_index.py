@@ -225,8 +225,10 @@ def test_every_process_spills_into_a_directory_of_its_own(tmp_path: Path) -> Non
     """Two indexing workers spilling into one `.tmp` crashed both with a segmentation fault
     (TheyWorkForYou partitions of ~90 k contributions, 512 MB limit): each process has its
     own spill directory, removed when it exits."""
+    import os
     import subprocess
     import sys
+    import time
 
     script = (
         "from flows.derived.search import connect\n"
@@ -241,3 +243,18 @@ def test_every_process_spills_into_a_directory_of_its_own(tmp_path: Path) -> Non
     ]
     assert dirs[0] != dirs[1]
     assert all("hansard-duckdb-" in d and not Path(d).exists() for d in dirs)  # removed at exit
+    # a directory left by a process killed with kill -9 goes when the next one makes its own
+    waits = script + "import sys, time; sys.stdout.flush(); time.sleep(60)\n"
+    killed = subprocess.Popen(
+        [sys.executable, "-c", waits], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    left = killed.stdout.readline().strip() if killed.stdout else ""
+    killed.kill()
+    killed.wait()
+    assert Path(left).is_dir()
+    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, capture_output=True)
+    assert Path(left).is_dir()  # too recent: it might be another namespace's live process
+    hour_ago = time.time() - 3700
+    os.utime(left, (hour_ago, hour_ago))
+    subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, capture_output=True)
+    assert not Path(left).exists()
