@@ -191,8 +191,8 @@ def resolution_rows(wh: Warehouse, twfy: list[dict] | None = None) -> list[dict]
 
 
 def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
-    """Counts by method over the whole published speaker_resolutions (two short columns)."""
-    df = read_columns(wh, SPEAKER_RESOLUTIONS, ("method", "reason"))
+    """Counts by method over the whole published speaker_resolutions, one partition file at a
+    time (the whole table's reasons at 7.6×10^6 rows took the run's parent to 1.4 GB)."""
     outcome = (
         pl.when(pl.col("method").is_not_null())
         .then(pl.col("method"))
@@ -200,8 +200,14 @@ def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
         .then(pl.lit("no speaker"))
         .otherwise(pl.lit("unresolved"))
     )
-    counts = df.select(outcome.alias("k")).group_by("k").len()
-    return ResolutionSummary(df.height, dict(counts.iter_rows()), written)
+    total, by_method = 0, {}
+    for part in existing_partitions(wh, SPEAKER_RESOLUTIONS):
+        path = partition_dir(wh, SPEAKER_RESOLUTIONS, part) / FILE_NAME
+        df = read_file_columns(path, part, ("method", "reason"), SPEAKER_RESOLUTIONS)
+        total += df.height
+        for key, n in df.select(outcome.alias("k")).group_by("k").len().iter_rows():
+            by_method[key] = by_method.get(key, 0) + n
+    return ResolutionSummary(total, by_method, written)
 
 
 def derivers(wh: Warehouse, twfy: list[dict] | None = None) -> list[Deriver]:
