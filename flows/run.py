@@ -41,7 +41,7 @@ from flows.core.lock import writer_lock
 from flows.core.progress import phase
 from flows.core.runner import InlineExecutor, RunnerSettings, bounded, make_executor
 from flows.core.source import Acquired, Catalog, Job, Plan, Scope, Source, WorkItem
-from flows.core.warehouse import Warehouse
+from flows.core.warehouse import Warehouse, write_atomic
 
 if TYPE_CHECKING:
     from flows.core.publish import Plan as StagePlan
@@ -233,8 +233,7 @@ def record_schema(wh: Warehouse) -> None:
 
     path = _schema_path(wh)
     if not path.exists() or path.read_text().strip() != str(SCHEMA_VERSION):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{SCHEMA_VERSION}\n")
+        write_atomic(path, f"{SCHEMA_VERSION}\n".encode())
 
 
 def _stale_schema(wh: Warehouse) -> str | None:
@@ -262,9 +261,7 @@ def _upgrade_schema(ctx: RunContext, stale: str) -> None:
         SCHEMA_VERSION,
     )
     for source in ctx.catalog:  # marked first: a run killed during the rebuild carries on
-        mark = _intent_path(wh, source.name)
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.write_text(ctx.run.run_id)
+        _mark_replace(wh, source.name, ctx.run.run_id)
     for source in ctx.catalog:
         ctx.upgraded.add(publish_source(ctx, source, []))
     ctx.upgraded.notes.append(
@@ -342,6 +339,13 @@ def clean_staging(wh: Warehouse) -> None:
 
 def _intent_path(wh: Warehouse, source: str) -> Path:
     return wh.root / "state" / "replace" / source
+
+
+def _mark_replace(wh: Warehouse, source: str, run_id: str) -> None:
+    """The next run replaces `source`'s tables if this one does not finish doing so."""
+    path = _intent_path(wh, source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(run_id)
 
 
 def publish_source(
@@ -455,8 +459,7 @@ def commit(  # noqa: PLR0913
         with ctx.steps("swap"):
             intent = _intent_path(wh, source.name)
             if replace:
-                intent.parent.mkdir(parents=True, exist_ok=True)
-                intent.write_text(ctx.run.run_id)
+                _mark_replace(wh, source.name, ctx.run.run_id)
             written = plan.commit()
             ledger.record(wh, source.name, [(i.key, i.shas) for i in items], replace=replace)
             intent.unlink(missing_ok=True)

@@ -12,7 +12,6 @@ process of another PID namespace sharing /tmp looks dead from here).
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import tempfile
@@ -51,9 +50,8 @@ def own() -> str:
     if pid not in _DIRS:
         _remove_orphans()
         path = tempfile.mkdtemp(prefix=f"{PREFIX}{pid}-")
-        atexit.register(shutil.rmtree, path, True)
-        # worker processes of a pool end with os._exit, which skips atexit: multiprocessing
-        # runs its own finalizers first
+        # multiprocessing's finalizers run at exit in every process, pool workers too (they
+        # end with os._exit, which skips atexit)
         util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=0)
         _DIRS[pid] = path
     return _DIRS[pid]

@@ -105,10 +105,12 @@ def create_stopwords(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) -> list[str]:
+    import duckdb
+
     for path in paths:
         try:
             con.execute(render(path.read_text(), wh))
-        except Exception as e:  # duckdb.Error: the file that failed is named
+        except duckdb.Error as e:
             e.add_note(f"while creating {path}")
             raise
     return [p.stem for p in paths]
