@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from flows.core.publish import (
     FILE_NAME,
+    ROW_GROUP,
     Plan,
     arrow_schema,
     existing_partitions,
@@ -60,10 +61,25 @@ def _null_counts(path: Path, names: list[str]) -> dict[str, int]:
     return counts
 
 
-def _unique(keys: pl.DataFrame, key: list[str]) -> bool:
-    """Keys unique: files a publish wrote are sorted by key when their order starts with it,
-    checked in one pass; anything else by hashing."""
-    return increasing(keys, key) or not keys.is_duplicated().any()
+def _unique(path: Path, key: list[str], batch_rows: int = ROW_GROUP) -> bool:
+    """Keys unique. Files a publish wrote are sorted by key when their order starts with it:
+    checked one row group at a time (each strictly increasing, and each first key above the
+    previous last), so memory is one row group whatever the file's size; anything else by
+    hashing every key."""
+    file = pq.ParquetFile(path)
+    last: pl.DataFrame | None = None
+    for batch in file.iter_batches(columns=key, batch_size=batch_rows):
+        keys = pl.from_arrow(batch)
+        assert isinstance(keys, pl.DataFrame)
+        if keys.height == 0:
+            continue
+        edge = keys.head(1) if last is None else pl.concat([last, keys.head(1)])
+        if not (increasing(edge, key) and increasing(keys, key)):
+            everything = pl.from_arrow(file.read(columns=key))
+            assert isinstance(everything, pl.DataFrame)
+            return not everything.is_duplicated().any()
+        last = keys.tail(1)
+    return True
 
 
 def _schema_and_keys(plan: Plan) -> list[str]:
@@ -79,9 +95,7 @@ def _schema_and_keys(plan: Plan) -> list[str]:
             if set(table.file_columns) - set(schema.names):
                 continue  # columns missing: nothing more to check in this file
         key = [k for k in table.key if k in table.file_columns]
-        keys = pl.from_arrow(pq.ParquetFile(path).read(columns=key))
-        assert isinstance(keys, pl.DataFrame)
-        if not _unique(keys, key):
+        if not _unique(path, key):
             problems.append(f"{item.table} {item.part}: duplicate keys {list(table.key)}")
         required = [n for n in table.required if n in table.file_columns]
         for name, nulls in _null_counts(path, required).items():

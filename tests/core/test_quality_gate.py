@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from flows.core.publish import Plan, publish, read_table, stage, staged_file, staging
-from flows.core.quality import GateRules, QualityGateError, enforce
+from flows.core.quality import GateRules, QualityGateError, _unique, enforce
 from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, DEBATES, frame
 
@@ -177,3 +178,21 @@ def test_publish_alone_still_works_for_tables_without_a_gate(warehouse: Warehous
     assert publish(warehouse, DEBATES, frame(DEBATES, [debate(1)])) == [
         ("pp_text", "Commons", 2031)
     ]
+
+
+@pytest.mark.parametrize(
+    ("terms", "ids", "unique"),
+    [
+        (list("aabbcc"), list("xyxyxy"), True),  # sorted, batches of 3 split a term
+        (list("aabbcc"), list("xyyyxy"), False),  # (b, y) twice, across the batch edge
+        (list("aabaab"), list("xyxxyx"), False),  # unsorted: every key hashed
+        (list("babaab"), list("uvwxyz"), True),  # unsorted, unique
+    ],
+    ids=["sorted", "duplicate-at-batch-edge", "unsorted-duplicate", "unsorted-unique"],
+)
+def test_key_check_reads_one_batch_at_a_time(
+    tmp_path: Path, terms: list[str], ids: list[str], unique: bool
+) -> None:
+    path = tmp_path / "keys.parquet"
+    pq.write_table(pa.table({"term": terms, "contribution_id": ids}), path)
+    assert _unique(path, ["term", "contribution_id"], batch_rows=3) is unique
