@@ -50,55 +50,122 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and all its descendants now, in MB."""
-    kids, todo, total = _children(), [pid], 0
+def tree_rss(pid: int) -> dict[int, float]:
+    """Resident memory of `pid` and each of its descendants now, in MB per process."""
+    kids, todo, out = _children(), [pid], {}
     while todo:
         p = todo.pop()
         todo.extend(kids.get(p, []))
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    out[p] = int(line.split()[1]) / 1024
         except OSError:
             pass
-    return total / 1024
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of `pid` and all its descendants now, in MB."""
+    return sum(tree_rss(pid).values())
+
+
+class TreeSampler:
+    """The RSS of a process tree every 0.2 s (beside the wait, so wall time is not rounded
+    up): its peak and what it was made of then, the parent's own peak, a timeline every 2 s;
+    and the command's stderr (the -v log) stamped as it arrives, to say which step each
+    point fell in."""
+
+    def __init__(self, proc: subprocess.Popen, start: float) -> None:
+        self.proc, self.start = proc, start
+        self.peak, self.parent_peak, self.parent_at = 0.0, 0.0, 0.0
+        self.at_peak: dict[str, object] = {}
+        self.timeline: list[tuple[float, int, int]] = []  # (s, parent MB, workers MB)
+        self.lines: list[tuple[float, str]] = []
+        self.done = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._sample, daemon=True),
+            threading.Thread(target=self._read_err, daemon=True),
+        ]
+        for t in self.threads:
+            t.start()
+
+    def _read_err(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append((time.perf_counter() - self.start, line.rstrip()))
+
+    def _sample(self) -> None:
+        pid = self.proc.pid
+        while not self.done.wait(0.2):
+            now = tree_rss(pid)
+            elapsed = time.perf_counter() - self.start
+            parent, total = now.get(pid, 0.0), sum(now.values())
+            if parent > self.parent_peak:
+                self.parent_peak, self.parent_at = parent, elapsed
+            if elapsed - (self.timeline[-1][0] if self.timeline else -9.0) >= 2.0:
+                self.timeline.append((round(elapsed, 1), round(parent), round(total - parent)))
+            if total > self.peak:
+                self.peak = total
+                workers = sorted((v for p, v in now.items() if p != pid), reverse=True)
+                self.at_peak = {
+                    "at_s": round(elapsed, 1),
+                    "parent_mb": round(parent, 1),
+                    "children_mb": [round(v, 1) for v in workers],
+                }
+
+    def stop(self) -> None:
+        self.threads[1].join()
+        self.done.set()
+        self.threads[0].join()
+
+    def log_at(self, t: float) -> str:
+        """The last log line written by `t` s."""
+        logged = [line for u, line in self.lines if u <= t]
+        return logged[-1][24:160] if logged else ""
+
+    def report(self) -> dict:
+        if self.at_peak:
+            self.at_peak["last_log"] = self.log_at(float(self.at_peak["at_s"]))  # type: ignore[arg-type]
+        return {
+            "peak_tree_rss_mb": round(self.peak, 1),
+            "at_peak": self.at_peak,
+            "peak_parent_rss_mb": round(self.parent_peak, 1),
+            "parent_peak_at": {
+                "at_s": round(self.parent_at, 1),
+                "last_log": self.log_at(self.parent_at),
+            },
+            "timeline": [[*point, self.log_at(point[0])] for point in self.timeline],
+        }
 
 
 def measure(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> dict:
-    """Run `cmd` to the end: wall, tree CPU, peak tree RSS, its output."""
+    """Run `cmd` to the end: wall, tree CPU, peak tree RSS (and where), its output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    peak = [0.0]
-    done = threading.Event()
-
-    def sample() -> None:  # RSS every 0.2 s beside the wait, so wall time is not rounded up
-        while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    out, err = proc.communicate()
+    sampler = TreeSampler(proc, start)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    proc.wait()
     wall = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    peak = peak[0]
+    sampler.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
+        err = "\n".join(line for _, line in sampler.lines)
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    # ru_maxrss of the largest single child process, as the kernel counted it
     return {
         "command": " ".join(cmd),
         "wall_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
         "cpu_per_wall": round(cpu / wall, 2) if wall else None,
-        "peak_tree_rss_mb": round(peak, 1),
+        # ru_maxrss of the largest single child process, as the kernel counted it
         "max_process_rss_mb": round(after.ru_maxrss / 1024, 1),
         "stdout": out.strip()[-2000:],
+        **sampler.report(),
     }
 
 
@@ -150,13 +217,13 @@ def ingest(args: argparse.Namespace, work: Path, kind: str) -> dict:
         shutil.rmtree(wh, ignore_errors=True)
     env = base_env(args)
     command = "text" if kind == "text" else "twfy"
-    got = measure(hansard("ingest", command, str(args.data), "-w", str(wh)), env)
+    got = measure(hansard("-v", "ingest", command, str(args.data), "-w", str(wh)), env)
     got["run"] = last_run(wh)
     got["input_bytes"] = sum(f.stat().st_size for f in Path(args.data).rglob("*") if f.is_file())
     got["mb_per_s"] = round(got["input_bytes"] / 1e6 / got["wall_s"], 2)
     out = {"ingest": got}
     if args.rebuild:
-        rebuilt = measure(hansard("rebuild", "-w", str(wh)), env)
+        rebuilt = measure(hansard("-v", "rebuild", "-w", str(wh)), env)
         rebuilt["run"] = last_run(wh)
         out["rebuild"] = rebuilt
     out["warehouse_bytes"] = {

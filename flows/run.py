@@ -167,14 +167,17 @@ class RunContext:
         self.upgraded = Counts()  # what a schema upgrade rebuilt before the run's own work
 
     def executor(self, tasks: int, size: float | None = None) -> Executor:
-        """The runner for `tasks` tasks over about `size` bytes of input: with `auto`, inline
-        when there is one task or less than a batch of input (a worker pool costs more to
-        start than such work takes), else one pool for the whole run, started when first
-        needed."""
+        """The runner for one phase of `tasks` tasks over about `size` bytes of input (parse,
+        merge, one deriver): with `auto`, inline when there is one task or less than a batch of
+        input (a worker pool costs more to start than such work takes). Worker processes are
+        new for each phase: a process keeps the high-water mark of what it ran (allocators
+        seldom give memory back), and a parse's mark beside a derive's would add up."""
         settings = self.options.runner
         small = tasks <= 1 or (size is not None and size < self.options.batch_mb * MB)
         if settings.kind == "inline" or (settings.kind == "auto" and small):
             return InlineExecutor()
+        if self._pool is not None and settings.kind in ("auto", "processes"):
+            self.close()
         if self._pool is None:
             self._pool = make_executor(settings, max(tasks, settings.size))
         return self._pool
@@ -564,6 +567,7 @@ def refresh_derived(ctx: RunContext) -> tuple[str, Any]:
 
     with ctx.steps("derived"):
         summary = refresh_all(ctx.wh, ctx.catalog.identity_raw, ctx.executor, ctx.in_flight)
+        ctx.close()  # the views and the summary need no workers: theirs is memory held idle
     return summary
 
 

@@ -87,8 +87,9 @@ def read_partition(wh: Warehouse, table: Table, part: Partition) -> pl.DataFrame
     path = partition_dir(wh, table, part) / FILE_NAME
     if not path.exists():
         return empty(table)
-    df = pl.from_arrow(pq.ParquetFile(path).read())
-    assert isinstance(df, pl.DataFrame)
+    # polars' own reader: through pyarrow (read, then from_arrow) a 50 k-row contributions
+    # partition took 300 MB of RSS instead of 120 MB
+    df = pl.read_parquet(path, hive_partitioning=False)
     df = df.with_columns(
         pl.lit(v, dtype=table.schema[k]).alias(k)
         for k, v in zip(table.partition_by, part, strict=True)
@@ -306,6 +307,7 @@ def stage_partition(
     if drop is not None and base.height:
         base = base.filter(~drop.fill_null(False))
     rows = conform(table, merge(table, base, new))
+    del base
     if (
         old_rows == old.height
         and rows.equals(old)
@@ -346,10 +348,14 @@ FINGERPRINT_COLUMNS = ("contribution_id", "ordinal", "speaker_display", "member_
 
 
 def _fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
-    """debate_id → (row count, sum of row hashes): equal when its contributions are equal."""
+    """debate_id → (row count, sum of row hashes): equal when its contributions are equal.
+    A row's hash combines its columns' hashes (hashing a struct of them copied the text)."""
     if df.height == 0:
         return {}
-    hashed = df.select("debate_id", pl.struct(list(FINGERPRINT_COLUMNS)).hash(seed=7).alias("h"))
+    row = pl.lit(0, dtype=pl.UInt64)
+    for seed, name in enumerate(FINGERPRINT_COLUMNS, start=7):
+        row = row * 1_000_003 + pl.col(name).hash(seed=seed)  # wraps: order of columns counts
+    hashed = df.select("debate_id", row.alias("h"))
     agg = hashed.group_by("debate_id").agg(pl.len().alias("n"), pl.col("h").sum().alias("s"))
     return {d: (n, s) for d, n, s in agg.iter_rows()}
 

@@ -21,6 +21,7 @@ from flows.core.warehouse import Warehouse
 from transforms.schema import TABLES, frame
 
 Partition = tuple[object, ...]
+FRAME_ROWS = 8192  # parsed rows held as dicts before they are made frames
 
 
 @dataclass
@@ -45,23 +46,33 @@ def parse_batch(
     tables: Sequence[str],
 ) -> BatchResult:
     """Parse every item of one batch and spill its rows, table by table and partition by
-    partition. Row dicts live only for this batch, in this worker."""
+    partition. Row dicts live only until a few thousand of them are made a frame, in this
+    worker: the batch's rows are held as frames (about the size of its text), not as dicts."""
     start = time.perf_counter()
     wh = Warehouse(Path(root))
     prefetch(wh, [e for item in items for e in (*item.entries, *item.context)])
     rows: dict[str, list[dict]] = {name: [] for name in tables}
+    frames: dict[str, list[pl.DataFrame]] = {name: [] for name in tables}
+    pending = 0
     for item in items:
         for name, got in parse(wh, item).items():
             if name not in rows:
                 raise ValueError(f"parse of {item.key} gave rows of {name}, not one of {tables}")
             rows[name].extend(got)
+            pending += len(got)
+        if pending >= FRAME_ROWS:
+            for name in tables:
+                frames[name].append(frame(TABLES[name], rows[name]))
+                rows[name] = []
+            pending = 0
     counts: dict[str, int] = {}
     parts: dict[str, list[Partition]] = {}
     lo: date | None = None
     hi: date | None = None
     for name in tables:
         table = TABLES[name]
-        df = frame(table, rows.pop(name))
+        frames[name].append(frame(table, rows.pop(name)))
+        df = pl.concat(frames.pop(name))
         counts[name] = df.height
         parts[name] = spill.write(Path(spill_root), table, df, batch)
         if df.height and "sitting_date" in df.columns and name in ("debates", "contributions"):

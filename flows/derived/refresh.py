@@ -40,7 +40,7 @@ from flows.core.publish import (
     stage_partition,
 )
 from flows.core.quality import GateRules, enforce
-from flows.core.runner import InlineExecutor, bounded
+from flows.core.runner import InlineExecutor, bounded, release_memory
 from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, conform, empty
 
@@ -196,6 +196,7 @@ def refresh_derived(
         with phase(f"deriving {deriver.name}", len(todo)) as step:
             for plan, rows, part in bounded(runner, derive_task, todo, in_flight):
                 _publish_staged(wh, plan)
+                release_memory(collect=False)  # the gate's reads, before the next partition's
                 summary.rows += rows
                 step(1)
                 if on_partition:

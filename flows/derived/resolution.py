@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from flows.core import identity
 from flows.core.publish import FILE_NAME, Partition, existing_partitions, partition_dir, read_table
@@ -66,8 +65,7 @@ def read_file_columns(
 ) -> pl.DataFrame:
     """Some columns of one partition file of `table`, partition keys filled from `part`."""
     stored = [c for c in columns if c in table.file_columns]
-    df = pl.from_arrow(pq.ParquetFile(path).read(columns=stored))
-    assert isinstance(df, pl.DataFrame)
+    df = pl.read_parquet(path, columns=stored, hive_partitioning=False)
     keys = dict(zip(table.partition_by, part, strict=True))
     df = df.with_columns(
         pl.lit(keys[k], dtype=table.schema[k]).alias(k) for k in columns if k in keys
@@ -172,9 +170,41 @@ class SpeakerResolution:
             return _DIRECTORIES[key]
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
+        """Resolved a slice of whole debates at a time (resolution looks across a debate's rows,
+        never further), so the rows held as Python dicts are one slice, not the partition."""
         rows = read_file_columns(contributions_file, part, RESOLVE_COLUMNS)
-        resolved = resolve(rows.iter_rows(named=True), self.directory)
-        return {SPEAKER_RESOLUTIONS.name: frame(SPEAKER_RESOLUTIONS, resolved)}
+        frames = [
+            frame(SPEAKER_RESOLUTIONS, resolve(piece.iter_rows(named=True), self.directory))
+            for piece in debate_slices(rows, SLICE_ROWS)
+        ]
+        return {
+            SPEAKER_RESOLUTIONS.name: pl.concat(frames) if frames else empty(SPEAKER_RESOLUTIONS)
+        }
+
+
+SLICE_ROWS = 8192  # contributions resolved at once (a debate longer than this is one slice)
+
+
+def debate_slices(rows: pl.DataFrame, size: int) -> Iterator[pl.DataFrame]:
+    """Slices of about `size` rows that never split a debate (a debate longer than `size` is
+    one slice); rows keep their order within a debate."""
+    if rows.height <= size:
+        yield rows
+        return
+    rows = rows.sort("debate_id", maintain_order=True)  # adjacent already: files are so ordered
+    starts = (
+        rows.select(
+            (pl.col("debate_id") != pl.col("debate_id").shift(1)).fill_null(True).arg_true()
+        )
+        .to_series()
+        .to_list()
+    )
+    begin = 0
+    for start in starts[1:]:
+        if start - begin >= size:
+            yield rows.slice(begin, start - begin)
+            begin = start
+    yield rows.slice(begin)
 
 
 def resolution_rows(wh: Warehouse, twfy: list[dict] | None = None) -> list[dict]:

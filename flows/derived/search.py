@@ -41,7 +41,11 @@ SEARCH_VERSION = search_version.SEARCH_VERSION
 
 THREADS = 2
 MEMORY_LIMIT = "2GB"
-WORKER_MEMORY_LIMIT = "512MB"  # a worker process: DuckDB spills to disk beyond this
+# A worker process: DuckDB spills to its own directory beyond this. Measured on a 50 k
+# contribution partition (one process, fresh): 512MB → 787 MB peak RSS, 4.3 s; 256MB → 517 MB,
+# 4.0 s; 128MB → 353 MB, 4.4 s; 64MB → 290 MB, 4.5 s. Spilling costs almost nothing here, and a
+# worker's memory then no longer grows with the partition.
+WORKER_MEMORY_LIMIT = "128MB"
 
 # fts's tokenize() with its empty-token filter: the runs of a-z of lower(strip_accents(text)).
 TOKENS_SQL = "regexp_split_to_array(lower(strip_accents({text})), '[^a-z]+')"

@@ -155,3 +155,42 @@ def test_the_signature_is_content_not_time(warehouse, sample_files, tmp_path) ->
     some = next(iter(existing_partitions(warehouse, SPEAKER_RESOLUTIONS)))
     path = partition_dir(warehouse, SPEAKER_RESOLUTIONS, some) / FILE_NAME
     assert SIGNATURE_KEY in file_metadata(path)
+
+
+def test_resolution_in_slices_of_whole_debates_equals_one_pass(
+    warehouse, sample_files, monkeypatch
+) -> None:
+    """A partition is resolved a few debates at a time (memory), with the same result as all
+    of it at once: resolution never looks beyond a debate."""
+    import flows.derived.resolution as res
+
+    ingest(warehouse, sample_files)
+    publish_members(warehouse)
+    deriver = resolution(warehouse)
+    part = max(
+        existing_partitions(warehouse, CONTRIBUTIONS),
+        key=lambda p: read_table(warehouse, CONTRIBUTIONS)
+        .filter(pl.col("house") == p[1], pl.col("sitting_year") == p[2])
+        .height,
+    )
+    file = partition_dir(warehouse, CONTRIBUTIONS, part) / FILE_NAME
+    whole = deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name]
+    monkeypatch.setattr(res, "SLICE_ROWS", 3)
+    sliced = deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name]
+    assert whole.height > 3 and whole["method"].is_not_null().any()
+    assert sliced.sort("contribution_id").equals(whole.sort("contribution_id"))
+
+
+def test_debate_slices_never_split_a_debate() -> None:
+    from flows.derived.resolution import debate_slices
+
+    ids = ["a"] * 4 + ["b"] * 1 + ["c"] * 6 + ["d"] * 2 + ["e"] * 1
+    rows = pl.DataFrame({"debate_id": ids, "n": range(len(ids))})
+    slices = list(debate_slices(rows, 5))
+    assert [s["debate_id"].unique(maintain_order=True).to_list() for s in slices] == [
+        ["a", "b"],
+        ["c"],
+        ["d", "e"],
+    ]
+    assert pl.concat(slices)["n"].to_list() == list(range(len(ids)))
+    assert len(list(debate_slices(rows, 100))) == 1
