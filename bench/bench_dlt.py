@@ -281,7 +281,7 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
     from flows.core.inputs import request_key
     from flows.core.source import WorkItem
     from flows.core.warehouse import Warehouse
-    from flows.run import RunContext, RunOptions, commit
+    from flows.run import Group, RunContext, RunOptions, commit
     from flows.sources import CATALOG
     from transforms.hansard_api.parse import SOURCE
 
@@ -302,7 +302,9 @@ def run_ours(files: list[ApiFile], work: Path, views: bool) -> dict:
         source = CATALOG[SOURCE]
         ctx = RunContext(wh, CATALOG, RunOptions(), runs.RunRecord.start("bench", SOURCE))
         try:
-            counts = commit(ctx, source, [[WorkItem("all", tuple(entries))]], [], {}, replace=False)
+            item = WorkItem("all", tuple(entries))
+            group = Group([[item]], 1, item.size)
+            counts = commit(ctx, source, group, [], {}, replace=False)
         finally:
             ctx.close()
         partitions = counts.partitions_written

@@ -15,7 +15,7 @@ from typing import Any
 
 from flows.core import ledger
 from flows.core.runner import RunnerSettings
-from flows.core.source import Job
+from flows.core.source import Job, Reiterable
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, RunSummary
 from flows.run import rebuild as rebuild_all
@@ -72,7 +72,8 @@ def pending(wh: Warehouse) -> dict[str, int]:
             out[source.name] = 0
             continue
         published = ledger.load(wh, source.name)
-        out[source.name] = len(source.plan(list(source.items(wh)), published).items)
+        items = Reiterable(lambda source=source: source.items(wh))
+        out[source.name] = sum(1 for _ in source.plan(items, published).items)
     return out
 
 

@@ -25,6 +25,7 @@ runs the same function inside Prefect flows. It knows no source: the catalog is 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import shutil
 import time
@@ -39,8 +40,14 @@ from typing import TYPE_CHECKING, Any
 from flows.core import ledger, partition, runs
 from flows.core.lock import writer_lock
 from flows.core.progress import phase
-from flows.core.runner import InlineExecutor, RunnerSettings, bounded, make_executor
-from flows.core.source import Acquired, Catalog, Job, Plan, Scope, Source, WorkItem
+from flows.core.runner import (
+    InlineExecutor,
+    RunnerSettings,
+    bounded,
+    make_executor,
+    release_memory,
+)
+from flows.core.source import Acquired, Catalog, Job, Plan, Reiterable, Scope, Source, WorkItem
 from flows.core.warehouse import Warehouse, write_atomic
 
 if TYPE_CHECKING:
@@ -284,6 +291,7 @@ def run(catalog: Catalog, job: Job, options: RunOptions | None = None) -> RunSum
     with recorded(wh, catalog, options or RunOptions(), action.flow, source.name) as ctx:
         with ctx.steps("acquire"):
             acquired = action.acquire(ctx, **job.params) if action.acquire else Acquired()
+            release_memory()  # the lists of every input it walked and stored are gone
         counts = publish_source(ctx, source, acquired.rejects)
         counts.add(ctx.upgraded)
         derived = refresh_derived(ctx)
@@ -369,16 +377,22 @@ def publish_source(
         return Counts()  # the raw zone is as it was when everything was published
     with ctx.steps("plan"):
         published = ledger.load(wh, source.name)
-        items = list(source.items(wh))
+        items = Reiterable(lambda: source.items(wh))  # streamed, never listed
         plan = Plan(items, replace=True) if replace else source.plan(items, published)
+        todo = iter(plan.items)
+        first = next(todo, None)
     if intent:
         LOG.warning("%s: finishing an interrupted replace of its tables", source.name)
     counts = Counts(replaced=plan.replace, notes=[plan.note] if plan.note else [])
-    if plan.items or rejects or plan.replace:
+    if first is not None or rejects or plan.replace:
         ledger.settle(wh, source.name, None)
+        if not plan.replace:  # the items walked once, the first already taken
+            head = [first] if first is not None else []
+            plan = dataclasses.replace(plan, items=itertools.chain(head, todo))
         for group in commit_groups(plan, ctx.options):
             got = commit(ctx, source, group, rejects, published, replace=plan.replace)
             counts.add(got)
+            release_memory()
             rejects = []  # published with the first group
     ledger.settle(wh, source.name, state)
     return counts
@@ -401,20 +415,39 @@ def batches(
         yield batch
 
 
-def commit_groups(plan: Plan, options: RunOptions) -> Iterator[list[list[WorkItem]]]:
-    """The plan's batches, grouped into commits of about `commit_mb` (one commit when the plan
-    replaces the source's rows: a partial replace must never be visible)."""
+@dataclass
+class Group:
+    """Batches committed together, with their number and bytes of input (for the runner and
+    the progress line). `batches` is walked once."""
+
+    batches: Iterable[list[WorkItem]]
+    count: int
+    size: int
+
+
+def commit_groups(plan: Plan, options: RunOptions) -> Iterator[Group]:
+    """The plan's batches, grouped into commits of about `commit_mb`, each group listed. A plan
+    that replaces the source's rows is one commit (a partial replace must never be visible):
+    its items are walked once to count them, then streamed into the parse, never all held."""
+    limit, most = options.batch_mb * MB, options.max_items
+    if plan.replace:
+        count, size = 0, 0
+        for batch in batches(plan.items, limit, most):
+            count += 1
+            size += sum(i.size for i in batch)
+        yield Group(batches(plan.items, limit, most), count, size)
+        return
     group: list[list[WorkItem]] = []
     size, groups = 0, 0
-    for batch in batches(plan.items, options.batch_mb * MB, options.max_items):
+    for batch in batches(plan.items, limit, most):
         group.append(batch)
         size += sum(i.size for i in batch)
-        if not plan.replace and size >= options.commit_mb * MB:
-            yield group
+        if size >= options.commit_mb * MB:
+            yield Group(group, len(group), size)
             groups += 1
             group, size = [], 0
-    if group or not groups:  # at least one commit: rejects alone, or a replace by nothing
-        yield group
+    if group or not groups:  # at least one commit: rejects alone
+        yield Group(group, len(group), size)
 
 
 def replace_scope(source: Source) -> Scope:
@@ -432,7 +465,7 @@ def replace_scope(source: Source) -> Scope:
 def commit(  # noqa: PLR0913
     ctx: RunContext,
     source: Source,
-    group: list[list[WorkItem]],
+    group: Group,
     rejects: Sequence[dict],
     published: Mapping[str, tuple[str, ...]],
     *,
@@ -446,13 +479,17 @@ def commit(  # noqa: PLR0913
 
     wh = ctx.wh
     run_dir = wh.staging / f"run-{uuid.uuid4().hex[:12]}"
-    items = [i for b in group for i in b]
-    counts = Counts(items=len(items), batches=len(group), commits=1)
+    keys: list[tuple[str, tuple[str, ...]]] = []  # what the ledger records, as items are parsed
+    counts = Counts(batches=group.count, commits=1)
     try:
         with ctx.steps("parse"):
-            touched = _parse(ctx, source, group, rejects, run_dir / "spill", counts)
+            touched = _parse(ctx, source, group, rejects, run_dir / "spill", counts, keys)
+        counts.items = len(keys)
         with ctx.steps("merge"):
-            scope = replace_scope(source) if replace else source.scope(items, published)
+            if replace:
+                scope = replace_scope(source)
+            else:  # a listed group of about commit_mb
+                scope = source.scope([i for b in group.batches for i in b], published)
             rules = replace_rules(scope.rules, max_shrink=ctx.options.max_shrink)
             plan = _merge(ctx, source, touched, scope, run_dir)
         with ctx.steps("gate"):
@@ -464,7 +501,7 @@ def commit(  # noqa: PLR0913
             if replace:
                 _mark_replace(wh, source.name, ctx.run.run_id)
             written = plan.commit()
-            ledger.record(wh, source.name, [(i.key, i.shas) for i in items], replace=replace)
+            ledger.record(wh, source.name, keys, replace=replace)
             intent.unlink(missing_ok=True)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -476,8 +513,8 @@ def commit(  # noqa: PLR0913
     LOG.info(
         "%s: committed %d item(s) in %d batch(es): %d partition(s) written",
         source.name,
-        len(items),
-        len(group),
+        len(keys),
+        group.count,
         len(written),
     )
     return counts
@@ -486,25 +523,29 @@ def commit(  # noqa: PLR0913
 def _parse(  # noqa: PLR0913
     ctx: RunContext,
     source: Source,
-    group: list[list[WorkItem]],
+    group: Group,
     rejects: Sequence[dict],
     spill_root: Path,
     counts: Counts,
+    keys: list[tuple[str, tuple[str, ...]]],
 ) -> dict[str, set]:
-    """Parse the batches in the runner's workers into the spill area; returns the partitions
-    each table received rows for."""
+    """Parse the batches in the runner's workers into the spill area, taking them from the
+    group as workers are free; `keys` gets each item's (key, shas). Returns the partitions each
+    table received rows for."""
     from flows.core import spill
     from flows.core.tasks import parse_batch
     from transforms.schema import REJECTS, frame
 
     touched: dict[str, set] = {name: set() for name in source.tables}
-    args = [
-        (str(ctx.wh.root), source.parse, b, str(spill_root), n, source.tables)
-        for n, b in enumerate(group, start=1)
-    ]
-    with phase(f"{source.name}: parsing", len(args), LOG) as step:
-        size = sum(i.size for b in group for i in b)
-        for result in bounded(ctx.executor(len(args), size), parse_batch, args, ctx.in_flight):
+
+    def tasks() -> Iterator[tuple[Any, ...]]:
+        for n, b in enumerate(group.batches, start=1):
+            keys.extend((i.key, i.shas) for i in b)
+            yield (str(ctx.wh.root), source.parse, b, str(spill_root), n, source.tables)
+
+    with phase(f"{source.name}: parsing", group.count, LOG) as step:
+        runner = ctx.executor(group.count, group.size)
+        for result in bounded(runner, parse_batch, tasks(), ctx.in_flight):
             for name, parts in result.partitions.items():
                 touched[name].update(parts)
             for name, n in result.rows.items():

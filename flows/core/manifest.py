@@ -9,7 +9,7 @@ crashed run can leave either behind) every manifest of that folder is read again
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import polars as pl
 
@@ -68,7 +68,12 @@ def publish_manifest(wh: Warehouse, raw_sources: Iterable[str]) -> None:
 
 def entries_of(df: pl.DataFrame) -> list[RawEntry]:
     """raw_inputs rows back as RawEntry values (request details are not in the table)."""
-    return [
+    return list(iter_entries(df))
+
+
+def iter_entries(df: pl.DataFrame) -> Iterator[RawEntry]:
+    """entries_of, one at a time (a source's work items streamed, not listed)."""
+    return (
         RawEntry(
             source=r["source"],
             raw_sha256=r["raw_sha256"],
@@ -82,4 +87,4 @@ def entries_of(df: pl.DataFrame) -> list[RawEntry]:
             else None,
         )
         for r in df.iter_rows(named=True)
-    ]
+    )

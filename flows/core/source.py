@@ -17,7 +17,9 @@ What a source declares:
 * `scope(items, published)` — its write policy: which existing rows committing these items
   replaces (drop and touch), and the gate rules for them;
 * `plan(items, published)` — which items a run parses (default: those not published as they
-  are now) and whether they replace the source's partitions (a superseded transcript page);
+  are now) and whether they replace the source's partitions (a superseded transcript page).
+  `items` may be walked more than once but is never a list: a plan's items are streamed into
+  batches, so the engine's memory does not grow with the number of inputs;
 * `actions` — what a run does first to get inputs into the raw zone (discover files, fetch);
 * `settings`, `cli`, `daily` — its config section, its CLI commands, how it joins the daily run.
 """
@@ -82,16 +84,27 @@ class Scope:
 
 @dataclass(frozen=True)
 class Plan:
-    """The items a run parses; `replace`: they are all the source's rows (one commit)."""
+    """The items a run parses, in order, as an iterable (walked once; a replace plan's twice:
+    to count, then to parse); `replace`: they are all the source's rows (one commit)."""
 
-    items: list[WorkItem]
+    items: Iterable[WorkItem]
     replace: bool = False
     note: str = ""
 
 
+class Reiterable:
+    """Items walked afresh each time they are iterated (`make()` gives a new iterator)."""
+
+    def __init__(self, make: Callable[[], Iterable[WorkItem]]) -> None:
+        self.make = make
+
+    def __iter__(self) -> Iterator[WorkItem]:
+        return iter(self.make())
+
+
 def pending_plan(items: Iterable[WorkItem], published: Published) -> Plan:
     """The default: every item whose inputs are not published as they are now."""
-    return Plan([i for i in items if published.get(i.key) != i.shas])
+    return Plan(Reiterable(lambda: (i for i in items if published.get(i.key) != i.shas)))
 
 
 def merge_scope(items: Sequence[WorkItem], published: Published) -> Scope:

@@ -155,10 +155,14 @@ def test_batches_are_bounded_in_bytes_and_commits_grouped() -> None:
     assert [i.key for b in got for i in b] == [i.key for i in items]  # order kept, none lost
     assert [len(b) for b in batches([_item("big", 3 * mb), *items[:2]], mb, 100)] == [1, 2]
     options = RunOptions(batch_mb=1, commit_mb=2)
-    groups = list(commit_groups(Plan(items), options))
-    assert [sum(len(b) for b in g) for g in groups] == [8, 2]  # a commit per ~2 MB
-    assert len(list(commit_groups(Plan(items, replace=True), options))) == 1  # one commit
-    assert list(commit_groups(Plan([]), options)) == [[]]  # rejects alone still commit
+    groups = list(commit_groups(Plan(iter(items)), options))  # items streamed, walked once
+    assert [sum(len(b) for b in g.batches) for g in groups] == [8, 2]  # a commit per ~2 MB
+    assert [(g.count, g.size) for g in groups] == [(2, 2 * mb), (1, mb // 2)]
+    (whole,) = commit_groups(Plan(items, replace=True), options)  # one commit, counted first
+    assert (whole.count, whole.size) == (3, 10 * mb // 4)
+    assert [i.key for b in whole.batches for i in b] == [i.key for i in items]
+    (alone,) = commit_groups(Plan([]), options)  # rejects alone still commit
+    assert (list(alone.batches), alone.count) == ([], 0)
 
 
 @pytest.mark.parametrize("runner", ["threads", "processes"])

@@ -15,7 +15,7 @@ from typing import Any
 
 from flows.core import manifest, raw_zone
 from flows.core.inputs import acquired_files, store_files, walk
-from flows.core.source import Acquired, Job, Plan, Published, Rows, WorkItem
+from flows.core.source import Acquired, Job, Plan, Published, Rows, WorkItem, pending_plan
 from flows.core.warehouse import Warehouse
 from transforms.pp_text.parse import SOURCE, PageInput, parse_page
 
@@ -30,20 +30,18 @@ def acquire(ctx: Any, paths: list[str]) -> Acquired:  # noqa: ANN401
 def items(wh: Warehouse) -> Iterator[WorkItem]:
     """The current version of every document, oldest first."""
     current = manifest.rows(wh, SOURCE).filter("is_current")
-    for e in manifest.entries_of(current):
+    for e in manifest.iter_entries(current):
         yield WorkItem(key=e.document_key, entries=(e,))
 
 
 def plan(found: Iterable[WorkItem], published: Published) -> Plan:
-    everything = list(found)
-    pending = [i for i in everything if published.get(i.key) != i.shas]
-    replaced = [i for i in pending if i.key in published]
+    """The pending pages; every page, replacing the source's rows, when one of them is a
+    newer version of a published page. `found` is walked twice, never listed."""
+    replaced = sum(1 for i in found if i.key in published and published[i.key] != i.shas)
     if replaced:
-        note = (
-            f"{len(replaced)} document(s) replaced by a newer version; tables re-derived from raw"
-        )
-        return Plan(everything, replace=True, note=note)
-    return Plan(pending)
+        note = f"{replaced} document(s) replaced by a newer version; tables re-derived from raw"
+        return Plan(found, replace=True, note=note)
+    return pending_plan(found, published)
 
 
 def parse(wh: Warehouse, item: WorkItem) -> Rows:
