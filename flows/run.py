@@ -171,22 +171,27 @@ class RunContext:
         self.steps = Steps()
         self.log = LOG
         self._pool: Executor | None = None
+        self._pool_load = 0.0  # bytes of input the pool's phases were given
         self.upgraded = Counts()  # what a schema upgrade rebuilt before the run's own work
 
     def executor(self, tasks: int, size: float | None = None) -> Executor:
         """The runner for one phase of `tasks` tasks over about `size` bytes of input (parse,
         merge, one deriver): with `auto`, inline when there is one task or less than a batch of
         input (a worker pool costs more to start than such work takes). Worker processes are
-        new for each phase: a process keeps the high-water mark of what it ran (allocators
-        seldom give memory back), and a parse's mark beside a derive's would add up."""
+        replaced by new ones for the next phase once they have worked through `commit_mb` of
+        input: a process keeps the high-water mark of what it ran (allocators seldom give
+        memory back), and a big parse's mark beside a derive's would add up; a small run keeps
+        one pool (starting one costs a second or two)."""
         settings = self.options.runner
         small = tasks <= 1 or (size is not None and size < self.options.batch_mb * MB)
         if settings.kind == "inline" or (settings.kind == "auto" and small):
             return InlineExecutor()
-        if self._pool is not None and settings.kind in ("auto", "processes"):
+        worn = self._pool_load >= self.options.commit_mb * MB
+        if self._pool is not None and worn and settings.kind in ("auto", "processes"):
             self.close()
         if self._pool is None:
             self._pool = make_executor(settings, max(tasks, settings.size))
+        self._pool_load += size or 0
         return self._pool
 
     @property
@@ -197,6 +202,7 @@ class RunContext:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._pool_load = 0.0
 
 
 # --- the run ------------------------------------------------------------------------------
