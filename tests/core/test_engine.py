@@ -20,7 +20,7 @@ from flows.core.source import Plan, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, batches, commit_groups
 from tests.conftest import ROOT, corpus_path
-from transforms.schema import CONTRIBUTIONS
+from transforms.schema import CONTRIBUTIONS, REJECTS
 
 BIN = Path(sys.executable).parent
 DERIVED = ("debates", "contributions", "rejects", "speaker_resolutions", "search_postings")
@@ -233,3 +233,43 @@ def test_a_warehouse_of_an_older_schema_is_rebuilt_from_raw_even_if_killed_midwa
     assert table_bytes(old) == table_bytes(clean)  # every file as a build of this version
     last = read_table(old, CONTRIBUTIONS)
     assert last["header_incomplete"].null_count() == 0
+
+
+def test_rows_made_frames_a_few_at_a_time_give_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parse task turns its rows into frames every FRAME_ROWS rows (memory): the published
+    bytes are those of one frame per batch."""
+    import flows.core.tasks as tasks
+    from tests.support.runs import ingest_text
+
+    pages = tmp_path / "pages"
+    generate(pages, 0.3)
+    out = {}
+    for rows in (10**9, 7):
+        monkeypatch.setattr(tasks, "FRAME_ROWS", rows)
+        wh = Warehouse.at(tmp_path / f"wh-{rows}")
+        ingest_text([pages], warehouse=wh)
+        rejects = read_table(wh, REJECTS).drop("rejected_at")  # the ingest time differs
+        out[rows] = (table_bytes(wh, tuple(n for n in DERIVED if n != "rejects")), rejects)
+    assert out[7][0] == out[10**9][0] and out[7][0]
+    assert out[7][1].equals(out[10**9][1])
+
+
+def test_a_worker_pool_is_renewed_once_it_has_worked_through_commit_mb(tmp_path: Path) -> None:
+    """Workers keep the high-water mark of what they ran: after commit_mb of input the next
+    phase gets new ones; a small run keeps its pool."""
+    from flows.core.runner import RunnerSettings
+    from flows.run import MB, RunContext
+    from flows.sources import CATALOG
+
+    options = RunOptions(batch_mb=1, commit_mb=2, runner=RunnerSettings("processes", workers=1))
+    ctx = RunContext(Warehouse.at(tmp_path / "wh"), CATALOG, options, None)  # type: ignore[arg-type]
+    try:
+        first = ctx.executor(4, 1.5 * MB)
+        assert ctx.executor(4, 1.5 * MB) is first  # 1.5 MB so far: the same workers
+        renewed = ctx.executor(4, 1.5 * MB)  # 3 MB ≥ commit_mb: new workers
+        assert renewed is not first
+        assert ctx.executor(4, 0.1 * MB) is renewed
+    finally:
+        ctx.close()

@@ -169,9 +169,11 @@ def test_resolution_in_slices_of_whole_debates_equals_one_pass(
     deriver = resolution(warehouse)
     part = max(
         existing_partitions(warehouse, CONTRIBUTIONS),
-        key=lambda p: read_table(warehouse, CONTRIBUTIONS)
-        .filter(pl.col("house") == p[1], pl.col("sitting_year") == p[2])
-        .height,
+        key=lambda p: (
+            read_table(warehouse, CONTRIBUTIONS)
+            .filter(pl.col("house") == p[1], pl.col("sitting_year") == p[2])
+            .height
+        ),
     )
     file = partition_dir(warehouse, CONTRIBUTIONS, part) / FILE_NAME
     whole = deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name]
