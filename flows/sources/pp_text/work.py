@@ -36,7 +36,7 @@ def items(wh: Warehouse) -> Iterator[WorkItem]:
 
 def plan(found: Iterable[WorkItem], published: Published) -> Plan:
     """The pending pages; every page, replacing the source's rows, when one of them is a
-    newer version of a published page. `found` is walked twice, never listed."""
+    newer version of a published page. `found` is walked (at most twice), never listed."""
     replaced = sum(1 for i in found if i.key in published and published[i.key] != i.shas)
     if replaced:
         note = f"{replaced} document(s) replaced by a newer version; tables re-derived from raw"
