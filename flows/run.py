@@ -437,6 +437,9 @@ def commit_groups(plan: Plan, options: RunOptions) -> Iterator[Group]:
     its items are walked once to count them, then streamed into the parse, never all held."""
     limit, most = options.batch_mb * MB, options.max_items
     if plan.replace:
+        # walked twice below: a spent iterator would replace the source's rows by nothing
+        if iter(plan.items) is plan.items:
+            raise TypeError("a replace plan's items must be iterable more than once")
         count, size = 0, 0
         for batch in batches(plan.items, limit, most):
             count += 1

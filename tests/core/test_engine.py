@@ -161,6 +161,8 @@ def test_batches_are_bounded_in_bytes_and_commits_grouped() -> None:
     (whole,) = commit_groups(Plan(items, replace=True), options)  # one commit, counted first
     assert (whole.count, whole.size) == (3, 10 * mb // 4)
     assert [i.key for b in whole.batches for i in b] == [i.key for i in items]
+    with pytest.raises(TypeError, match="more than once"):  # it would replace by nothing
+        list(commit_groups(Plan(iter(items), replace=True), options))
     (alone,) = commit_groups(Plan([]), options)  # rejects alone still commit
     assert (list(alone.batches), alone.count) == ([], 0)
 
