@@ -385,16 +385,16 @@ def publish_source(
         published = ledger.load(wh, source.name)
         items = Reiterable(lambda: source.items(wh))  # streamed, never listed
         plan = Plan(items, replace=True) if replace else source.plan(items, published)
-        todo = iter(plan.items)
-        first = next(todo, None)
+        head: list[WorkItem] = []
+        if not plan.replace:  # anything to do? the first item taken, the rest walked once
+            todo = iter(plan.items)
+            head = list(itertools.islice(todo, 1))
+            plan = dataclasses.replace(plan, items=itertools.chain(head, todo))
     if intent:
         LOG.warning("%s: finishing an interrupted replace of its tables", source.name)
     counts = Counts(replaced=plan.replace, notes=[plan.note] if plan.note else [])
-    if first is not None or rejects or plan.replace:
+    if plan.replace or head or rejects:
         ledger.settle(wh, source.name, None)
-        if not plan.replace:  # the items walked once, the first already taken
-            head = [first] if first is not None else []
-            plan = dataclasses.replace(plan, items=itertools.chain(head, todo))
         for group in commit_groups(plan, ctx.options):
             got = commit(ctx, source, group, rejects, published, replace=plan.replace)
             counts.add(got)
