@@ -1,25 +1,50 @@
--- search_bm25(query_string): the BM25 score of every contribution that matches a search, from the
--- search index tables alone (no text read). The query is tokenised as the text was indexed
--- (flows/derived/search.py): lower-cased, accents stripped, split on anything but a-z, English
--- stopwords (table search_stopwords) dropped, Snowball-stemmed; a contribution matches if it
--- holds any of the query's terms and scores the sum over the distinct terms it holds of
+-- search_bm25(query_string, in_house, date_from, date_to, by_member, of_party): the BM25 score of every
+-- contribution that matches a search (query syntax: search_query). The text was indexed
+-- (flows/derived/search.py) lower-cased, accents stripped, split on anything but a-z, English
+-- stopwords (table search_stopwords) dropped, Snowball-stemmed. A contribution matches when it
+-- satisfies every clause (one of its alternatives: the word, or the phrase's words adjacent and
+-- in order, read from the texts of the contributions holding all of its words) and no excluded
+-- word or phrase. It scores the sum over the distinct query terms it holds (excluded ones left
+-- out) of
 --   idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_length / avg_length)),
 --   idf = log10((N - df + 0.5) / (df + 0.5) + 1),  k1 = 1.2,  b = 0.75,
--- N and avg_length over every indexed contribution: DuckDB fts's match_bm25, score for score.
--- Usage: select * from search_bm25('rural libraries') order by score desc limit 20;
+-- N, df and avg_length over every indexed contribution (a filter never changes a score): DuckDB
+-- fts's match_bm25 with conjunctive := 1, score for score, for a query of plain words.
+-- Filters (named, null = any): in_house ('Commons', 'Lords', …), date_from / date_to (sitting
+-- dates, inclusive; the index is read only for the years between), by_member (a member id: the
+-- resolved speaker, else the id the source printed), of_party (the speaker's party on the
+-- sitting date, abbreviation or name, any case, else the party as printed; search_top's party
+-- column). They are not called house, member_id, party: inside a macro DuckDB binds a
+-- parameter over a same-named column, even in the views the macro reads.
+-- Usage: select * from search_bm25('"rural libraries" -closure', in_house := 'Lords')
+--        order by score desc limit 20;
 -- Grain: one row per matching contribution. Key: contribution_id.
-create or replace macro search_bm25(query_string) as table
+create or replace macro search_bm25(
+    query_string,
+    in_house := null,
+    date_from := null,
+    date_to := null,
+    by_member := null,
+    of_party := null
+) as table
 with
 
-query_tokens as (
-    select unnest(regexp_split_to_array(lower(strip_accents(cast(query_string as varchar))), '[^a-z]+'))
-        as token
+-- the filters, under names of their own (every column below is qualified all the same)
+wanted as (
+    select
+        cast(in_house as varchar) as want_house,
+        cast(date_from as date) as want_from,
+        cast(date_to as date) as want_to,
+        cast(by_member as integer) as want_member,
+        lower(cast(of_party as varchar)) as want_party
 ),
 
-query_terms as (
-    select distinct stem(token, 'english') as query_term
-    from query_tokens
-    where token <> '' and token not in (select word from search_stopwords)
+query_terms as materialized (
+    select * from search_query(query_string)
+),
+
+distinct_terms as (
+    select distinct term from query_terms
 ),
 
 corpus as (
@@ -32,7 +57,7 @@ corpus as (
 -- files are sorted by term: the join's filter on term skips the other terms' row groups
 postings as (
     select
-        p.term as posting_term,
+        p.term,
         p.contribution_id,
         p.source,
         p.house,
@@ -40,30 +65,245 @@ postings as (
         p.tf,
         p.doc_length
     from search_postings as p
-    inner join query_terms as q on p.term = q.query_term
+    inner join distinct_terms as q on p.term = q.term
 ),
 
 term_weights as (
     select
-        posting_term,
+        term,
         log10(((select doc_count from corpus) - count(*) + 0.5) / (count(*) + 0.5) + 1) as idf
     from postings
-    group by posting_term
+    group by term
+),
+
+filtered as (
+    select p.*
+    from postings as p, wanted as f
+    where
+        (f.want_house is null or p.house = f.want_house)
+        and (f.want_from is null or p.sitting_year >= year(f.want_from))
+        and (f.want_to is null or p.sitting_year <= year(f.want_to))
+),
+
+-- a clause alternative of one term: the contributions holding it
+word_hits as (
+    select
+        p.contribution_id,
+        p.source,
+        p.house,
+        p.sitting_year,
+        q.clause,
+        q.negated
+    from filtered as p
+    inner join query_terms as q on p.term = q.term
+    where q.terms = 1
+),
+
+phrase_terms as (
+    select
+        clause,
+        alternative,
+        negated,
+        count(distinct term) as distinct_terms,
+        any_value(terms) as terms
+    from query_terms
+    where terms > 1
+    group by all
+),
+
+-- contributions holding every term of a phrase: the candidates whose text is read
+phrase_candidates as (
+    select
+        p.contribution_id,
+        p.source,
+        p.house,
+        p.sitting_year,
+        q.clause,
+        q.alternative,
+        q.negated
+    from filtered as p
+    inner join (
+        select distinct qt.clause, qt.alternative, qt.negated, qt.term, pt.distinct_terms
+        from query_terms as qt
+        inner join phrase_terms as pt on qt.alternative = pt.alternative
+    ) as q on p.term = q.term
+    group by all
+    having count(*) = any_value(q.distinct_terms)
+),
+
+candidate_tokens as (
+    select
+        x.contribution_id,
+        x.source,
+        x.house,
+        x.sitting_year,
+        x.clause,
+        x.alternative,
+        x.negated,
+        unnest(x.t) as token,
+        unnest(range(len(x.t))) as position
+    from (
+        select
+            pc.*,
+            regexp_extract_all(lower(strip_accents(c.text)), '[a-z]+') as t
+        from phrase_candidates as pc
+        inner join contributions as c
+            on
+                pc.contribution_id = c.contribution_id
+                and pc.source = c.source
+                and pc.house is not distinct from c.house
+                and pc.sitting_year is not distinct from c.sitting_year
+    ) as x
+),
+
+candidate_stems as (
+    select
+        token,
+        stem(token, 'english') as term
+    from (select distinct token from candidate_tokens)
+    where token not in (select word from search_stopwords)
+),
+
+-- a phrase is found where each of its terms sits at its offset from one start position
+phrase_hits as (
+    select
+        ct.contribution_id,
+        any_value(ct.source) as source,
+        any_value(ct.house) as house,
+        any_value(ct.sitting_year) as sitting_year,
+        any_value(ct.clause) as clause,
+        any_value(ct.negated) as negated
+    from candidate_tokens as ct
+    inner join candidate_stems as s on ct.token = s.token
+    inner join query_terms as q on ct.alternative = q.alternative and s.term = q.term
+    group by ct.contribution_id, ct.alternative, ct.position - q.term_offset
+    having count(distinct q.term_offset) = any_value(q.terms)
+),
+
+hits as (
+    select * from word_hits
+    union all
+    select * from phrase_hits
+),
+
+required as (
+    select count(distinct clause) as clauses
+    from query_terms
+    where not negated
+),
+
+matched as (
+    select
+        h.contribution_id,
+        any_value(h.source) as source,
+        any_value(h.house) as house,
+        any_value(h.sitting_year) as sitting_year
+    from hits as h
+    group by h.contribution_id
+    having
+        count(distinct h.clause) filter (where not h.negated) = (select clauses from required)
+        and not bool_or(h.negated)
+),
+
+filtering as (
+    select
+        want_from is not null
+        or want_to is not null
+        or want_member is not null
+        or want_party is not null as on_speaker_or_date
+    from wanted
+),
+
+-- the speaker filters read dates, speakers and parties of the matches alone, when asked for;
+-- a match's partition by equality (pruned), plus the null partitions (undated pages)
+asked as (
+    select m.*
+    from matched as m
+    where (select on_speaker_or_date from filtering)
+),
+
+asked_rows as (
+    select
+        a.contribution_id,
+        c.sitting_date,
+        c.member_id,
+        c.party
+    from asked as a
+    inner join contributions as c
+        on
+            a.contribution_id = c.contribution_id
+            and a.source = c.source
+            and a.house = c.house
+            and a.sitting_year = c.sitting_year
+    union all
+    select
+        a.contribution_id,
+        c.sitting_date,
+        c.member_id,
+        c.party
+    from asked as a
+    inner join (
+        select u.*
+        from contributions as u
+        where u.house is null or u.sitting_year is null
+    ) as c
+        on a.contribution_id = c.contribution_id and a.source = c.source
+    where a.house is null or a.sitting_year is null
+),
+
+people as (
+    select
+        ar.contribution_id,
+        ar.sitting_date,
+        coalesce(r.member_id, ar.member_id) as speaker_member_id,
+        coalesce(
+            (
+                select coalesce(mp.party_abbreviation, mp.party_name)
+                from member_parties as mp
+                where
+                    mp.member_id = r.member_id
+                    and mp.start_date <= ar.sitting_date
+                    and (mp.end_date is null or ar.sitting_date <= mp.end_date)
+                order by mp.start_date desc, mp.ordinal desc
+                limit 1
+            ),
+            ar.party
+        ) as speaker_party
+    from asked_rows as ar
+    left join speaker_resolutions as r on ar.contribution_id = r.contribution_id
+),
+
+kept as (
+    select m.*
+    from matched as m
+    where
+        not (select on_speaker_or_date from filtering)
+        or m.contribution_id in (
+            select pe.contribution_id
+            from people as pe, wanted as f
+            where
+                (f.want_from is null or pe.sitting_date >= f.want_from)
+                and (f.want_to is null or pe.sitting_date <= f.want_to)
+                and (f.want_member is null or pe.speaker_member_id = f.want_member)
+                and (f.want_party is null or lower(pe.speaker_party) = f.want_party)
+        )
 ),
 
 final as (
     select
-        p.contribution_id,
-        any_value(p.source) as source,
-        any_value(p.house) as house,
-        any_value(p.sitting_year) as sitting_year,
+        k.contribution_id,
+        k.source,
+        k.house,
+        k.sitting_year,
         sum(
             w.idf * p.tf * (1.2 + 1)
             / (p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus)))
         ) as score
-    from postings as p
-    inner join term_weights as w on p.posting_term = w.posting_term
-    group by p.contribution_id
+    from kept as k
+    inner join filtered as p on k.contribution_id = p.contribution_id
+    inner join (select distinct term from query_terms where not negated) as q on p.term = q.term
+    inner join term_weights as w on p.term = w.term
+    group by k.contribution_id, k.source, k.house, k.sitting_year
 )
 
 select * from final;

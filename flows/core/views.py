@@ -7,8 +7,7 @@ types, so every view always opens.
 
 DuckDB binds a view or table macro when it is created, so the order matters: first the base
 views (one per table in transforms.schema.TABLES), then the table `search_stopwords`, then
-every other sql file in name order (analysis views and macros, which read the base views or a
-file earlier in name order).
+every other sql file (analysis views and macros) after the files it names, else in name order.
 
 Full-text search needs nothing built here: its index is the search_postings / search_docs
 tables, derived per contributions partition (flows/derived/search.py,
@@ -76,8 +75,38 @@ def view_files(sql_dir: Path = SQL_DIR) -> list[Path]:
 
 
 def analysis_files(sql_dir: Path = SQL_DIR) -> list[Path]:
-    """Every other sql file (analysis views and macros), in name order: the creation order."""
-    return sorted(p for p in sql_dir.glob("*.sql") if p.stem not in TABLES)
+    """Every other sql file (analysis views and macros), in creation order: a file after the
+    files it names (DuckDB binds a view or macro when it is created), else in name order."""
+    files = sorted(p for p in sql_dir.glob("*.sql") if p.stem not in TABLES)
+    by_name = {p.stem: p for p in files}
+    needs = {p.stem: _names_used(p.read_text(), set(by_name) - {p.stem}) for p in files}
+    done: list[str] = []
+    visiting: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        if name in visiting:
+            cycle = " -> ".join([*visiting[visiting.index(name) :], name])
+            raise ValueError(f"sql files name each other in a cycle: {cycle}")
+        visiting.append(name)
+        for other in sorted(needs[name]):
+            visit(other)
+        visiting.pop()
+        done.append(name)
+
+    for name in by_name:
+        visit(name)
+    return [by_name[n] for n in done]
+
+
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+def _names_used(sql: str, names: set[str]) -> set[str]:
+    """Which of `names` the SQL mentions as a word, outside its `--` comments."""
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", _COMMENT.sub("", sql)))
+    return words & names
 
 
 def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:

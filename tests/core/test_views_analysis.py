@@ -328,57 +328,100 @@ def test_rejects_summary(con) -> None:  # noqa: ANN001
     ]
 
 
+SEARCH_COLUMNS = [
+    "contribution_id",
+    "score",
+    "snippet",
+    "sitting_date",
+    "house",
+    "location",
+    "source",
+    "title",
+    "speaker_name",
+    "member_id",
+    "party",
+    "debate_id",
+    "text",
+]
+
+
 def test_search_ranks_by_bm25_with_english_stemming(con) -> None:  # noqa: ANN001
     got = rows(con, "select * from search_contributions('fishing')")
     ids = [r[0] for r in got]
     # three mentions in a 3-word text beat one mention in a 39-word text; "fish" matches
     assert ids[0] == "c11" and ids[-1] == "c12", ids
     assert set(ids) == {"c06", "c11", "c12", "c13"}
-    scores = [r[-1] for r in got]
+    scores = [r[1] for r in got]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[1] > scores[-1] > 0
-    assert got[0][:-1] == (
+    house, location, day = DEBATE_ROWS["D2"][:3]
+    assert got[0][:1] + got[0][2:] == (
         "c11",
-        "D2",
-        APR16,
-        "Commons",
-        "Dana Holt",
-        "Ind",
+        "<b>Fishing</b> <b>fishing</b> <b>fishing.</b>",
+        day,
+        house,
+        location,
+        "pp_text",
         "Inland Fisheries",
+        "Dana Holt",
+        None,  # no member id printed, no members tables here
+        "Ind",  # as printed
+        "D2",
         "Fishing fishing fishing.",
     )
     columns = [d[0] for d in con.execute("select * from search_contributions('x')").description]
-    assert columns == [
-        "contribution_id",
-        "debate_id",
-        "sitting_date",
-        "house",
-        "speaker_name",
-        "party",
-        "title",
-        "text",
-        "score",
-    ]
+    assert columns == SEARCH_COLUMNS
     assert [r[0] for r in rows(con, "select * from search_contributions('FISHES')")] == ids
     assert rows(con, "select * from search_contributions('zeppelin')") == []
     assert rows(con, "select * from search_contributions('the')") == []  # a stopword only
 
 
+def test_search_snippet_is_a_window_around_the_first_match(con) -> None:  # noqa: ANN001
+    (snippet,) = con.execute(
+        "select snippet from search_top('fishing') where contribution_id = 'c12'"
+    ).fetchone()
+    words = LONG.split()
+    at = next(i for i, w in enumerate(words) if w.startswith("fishing"))
+    start = max(0, at - 12)
+    shown = words[start : start + 36]
+    shown[at - start] = f"<b>{shown[at - start]}</b>"
+    expected = ("… " if start else "") + " ".join(shown)
+    assert snippet == expected + (" …" if start + 36 < len(words) else "")
+
+
 def test_search_top_is_the_head_of_search_contributions(con) -> None:  # noqa: ANN001
-    for query in ("fishing", "dredging silt", "zeppelin"):
+    for query in ("fishing", "dredging OR silt", "zeppelin"):
         every = rows(con, f"select * from search_contributions('{query}')")
         for n in (1, 2, 10):
             assert rows(con, f"select * from search_top('{query}', {n})") == every[:n]
     columns = [d[0] for d in con.execute("select * from search_top('x', 5)").description]
-    assert columns == [
-        d[0] for d in con.execute("select * from search_contributions('x')").description
-    ]
+    assert columns == SEARCH_COLUMNS
 
 
 def test_search_tokens_ignore_typographic_punctuation(con) -> None:  # noqa: ANN001
-    # "dredging.", "Dredging" and “silt” are words; several words match any of them
-    got = rows(con, "select contribution_id from search_contributions('dredging silt')")
+    # "dredging.", "Dredging" and “silt” are words; OR finds either, words alone need both
+    got = rows(con, "select contribution_id from search_contributions('dredging OR silt')")
     assert {r[0] for r in got} == {"c01", "c02", "c05", "c07", "c08", "c09"}
+    assert rows(con, "select contribution_id from search_contributions('dredging silt')") == []
     assert rows(con, "select contribution_id from search_contributions('generous')") == [("c08",)]
+    got = rows(con, "select contribution_id from search_contributions('minister silt')")
+    assert got == [("c08",)]
+
+
+def test_search_filters_by_house_date_and_party(con) -> None:  # noqa: ANN001
+    def ids(sql: str) -> set[str]:
+        return {r[0] for r in rows(con, sql)}
+
+    assert ids("select * from search_contributions('lords')") == {"c15", "c17", "c18"}
+    assert ids("select * from search_contributions('move')") == {"c01", "c15"}
+    assert ids("select * from search_contributions('move', in_house := 'Lords')") == {"c15"}
+    day = DEBATE_ROWS["D3"][2]
+    dated = f"select * from search_contributions('move', date_from := DATE '{day}')"
+    assert ids(dated) == {"c15"}
+    before = f"select * from search_contributions('move', date_to := DATE '{day}' - 1)"
+    assert ids(before) == {"c01"}
+    assert ids("select * from search_contributions('lords', of_party := 'lab')") == {"c15", "c18"}
+    assert ids("select * from search_top('lords', 1, of_party := 'LD')") == {"c17"}
+    assert ids("select * from search_contributions('lords', of_party := 'Con')") == set()
 
 
 def test_term_trend(con) -> None:  # noqa: ANN001
@@ -441,7 +484,8 @@ def test_an_empty_warehouse_gives_a_working_file(warehouse: Warehouse) -> None:
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:
         for name in names:
             source = f"{name}({MACROS[name]})" if name in MACROS else name
-            assert c.execute(f"select count(*) from {source}").fetchone() == (0,), name
+            rows_read = 1 if name == "search_query" else 0
+            assert c.execute(f"select count(*) from {source}").fetchone() == (rows_read,), name
 
 
 def test_a_failed_build_leaves_the_published_file(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -460,6 +504,7 @@ def test_a_failed_build_leaves_the_published_file(warehouse: Warehouse, tmp_path
 
 MACROS = {
     "search_bm25": "'fishing'",
+    "search_query": "'fishing'",  # reads no table: one term row even on an empty warehouse
     "search_contributions": "'fishing'",
     "search_top": "'fishing'",
     "term_trend": "'fishing'",
@@ -574,3 +619,20 @@ def test_refresh_is_skipped_when_nothing_it_reads_changed(warehouse: Warehouse) 
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:
         got = c.execute("select contribution_id from search_contributions('harbours')")
         assert sorted(got.fetchall()) == [("c-later",), ("c-skip",)]
+
+
+def test_sql_files_are_created_after_the_files_they_name(tmp_path: Path) -> None:
+    """DuckDB binds a view or macro when it is created: a file comes after the ones it uses,
+    whatever the names' order; a cycle is an error naming it."""
+    (tmp_path / "a_user.sql").write_text(
+        "-- uses z_base\ncreate view a_user as select * from z_base;\n"
+    )
+    (tmp_path / "z_base.sql").write_text("create view z_base as select 1 as x;\n")
+    (tmp_path / "m_alone.sql").write_text("-- names a_user only in a comment\nselect 1;\n")
+    assert [p.stem for p in analysis_files(tmp_path)] == ["z_base", "a_user", "m_alone"]
+    order = [p.stem for p in analysis_files()]
+    assert order.index("search_query") < order.index("search_bm25") < order.index("search_top")
+    assert order.index("search_top") < order.index("search_contributions")
+    (tmp_path / "z_base.sql").write_text("create view z_base as select * from a_user;\n")
+    with pytest.raises(ValueError, match="cycle: a_user -> z_base -> a_user"):
+        analysis_files(tmp_path)

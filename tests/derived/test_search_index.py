@@ -7,6 +7,8 @@ test-only in-memory database: equal scores prove the tokenisation and the formul
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -162,7 +164,13 @@ def corpus_warehouse(warehouse: Warehouse) -> Warehouse:
 
 
 def fts_scores(query: str) -> dict[str, float]:
-    """match_bm25 of DuckDB's fts extension, with the options the old index used."""
+    """match_bm25 of DuckDB's fts extension, with the options the old index used; every query
+    term required (conjunctive), as our words are ANDed. fts's conjunctive mode also requires
+    a stopword of the query (so `the silt` finds nothing); ours ignores it, so the reference is
+    asked without the query's stopwords."""
+    stop = set(english_stopwords())
+    plain = unicodedata.normalize("NFKD", query.lower())
+    query = " ".join(t for t in re.findall("[a-z]+", plain) if t not in stop)
     con = duckdb.connect()
     load_fts(con)
     texts = [(cid, text) for texts in CORPUS.values() for cid, text in texts.items()]
@@ -173,7 +181,8 @@ def fts_scores(query: str) -> dict[str, float]:
         "stopwords = 'english', ignore = '[^a-z]+', strip_accents = 1, lower = 1)"
     )
     got = con.execute(
-        "select contribution_id, fts_main_t.match_bm25(contribution_id, ?) as s from t",
+        "select contribution_id, fts_main_t.match_bm25(contribution_id, ?, conjunctive := 1) as s "
+        "from t",
         [query],
     ).fetchall()
     return {cid: s for cid, s in got if s is not None}
