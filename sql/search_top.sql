@@ -1,8 +1,8 @@
 -- search_top(query_string, n := 20, in_house, date_from, date_to, by_member, of_party): the n best
 -- matches of a search (query syntax: search_query; scores and filters: search_bm25), with what a
--- reader needs. The top n are chosen from the index alone and only then joined to
--- contributions, debates and the speaker tables, so only the partitions holding those n are
--- read. Columns: contribution_id, score, snippet (about 36 words of the text around the first
+-- reader needs. The top n are chosen by search_bm25 (the index; the texts only of the
+-- contributions a phrase must check, and speaker columns only when filtered on) and only then
+-- joined to contributions, debates and the speaker tables, so only their partitions are read. Columns: contribution_id, score, snippet (about 36 words of the text around the first
 -- word that matches a query term, each matching word marked <b>…</b> as PostgreSQL's
 -- ts_headline does, `…` where the text is cut), sitting_date, house, location, source, title
 -- (the debate's title after its parent heading's, `Parent — Title`, when it has one),
