@@ -112,7 +112,7 @@ phrase_terms as (
 ),
 
 -- contributions holding every term of a phrase: the candidates whose text is read
-phrase_candidates as (
+phrase_candidates as materialized (
     select
         p.contribution_id,
         p.source,
@@ -131,6 +131,45 @@ phrase_candidates as (
     having count(*) = any_value(q.distinct_terms)
 ),
 
+-- the texts of the phrase candidates: each by its partition (equality, so only their
+-- partitions are read), plus the null partitions (undated pages). No text is read at all when
+-- there is no candidate, or when the query cannot hold a phrase (no quote, no word of two
+-- tokens: a constant condition on the query text)
+phrase_texts as (
+    select c.contribution_id, c.source, c.house, c.sitting_year, c.text
+    from contributions as c
+    where
+        regexp_matches(
+            lower(strip_accents(cast(query_string as varchar))), '"|[a-z][^a-z\s"]+[a-z]'
+        )
+        and exists (select 1 from phrase_candidates)
+),
+
+candidate_texts as (
+    select
+        pc.*,
+        c.text
+    from phrase_candidates as pc
+    inner join phrase_texts as c
+        on
+            pc.contribution_id = c.contribution_id
+            and pc.source = c.source
+            and pc.house = c.house
+            and pc.sitting_year = c.sitting_year
+    union all
+    select
+        pc.*,
+        c.text
+    from phrase_candidates as pc
+    inner join (
+        select u.*
+        from phrase_texts as u
+        where u.house is null or u.sitting_year is null
+    ) as c
+        on pc.contribution_id = c.contribution_id and pc.source = c.source
+    where pc.house is null or pc.sitting_year is null
+),
+
 candidate_tokens as (
     select
         x.contribution_id,
@@ -144,15 +183,9 @@ candidate_tokens as (
         unnest(range(len(x.t))) as position
     from (
         select
-            pc.*,
-            regexp_extract_all(lower(strip_accents(c.text)), '[a-z]+') as t
-        from phrase_candidates as pc
-        inner join contributions as c
-            on
-                pc.contribution_id = c.contribution_id
-                and pc.source = c.source
-                and pc.house is not distinct from c.house
-                and pc.sitting_year is not distinct from c.sitting_year
+            ct.* exclude (text),
+            regexp_extract_all(lower(strip_accents(ct.text)), '[a-z]+') as t
+        from candidate_texts as ct
     ) as x
 ),
 
@@ -205,21 +238,13 @@ matched as (
         and not bool_or(h.negated)
 ),
 
-filtering as (
-    select
-        want_from is not null
-        or want_to is not null
-        or want_member is not null
-        or want_party is not null as on_speaker_or_date
-    from wanted
-),
-
 -- the speaker filters read dates, speakers and parties of the matches alone, when asked for;
 -- a match's partition by equality (pruned), plus the null partitions (undated pages)
 asked as (
     select m.*
     from matched as m
-    where (select on_speaker_or_date from filtering)
+    -- the parameters are constants: without a speaker or date filter this is empty at plan time
+    where not (date_from is null and date_to is null and by_member is null and of_party is null)
 ),
 
 asked_rows as (
@@ -277,7 +302,7 @@ kept as (
     select m.*
     from matched as m
     where
-        not (select on_speaker_or_date from filtering)
+        (date_from is null and date_to is null and by_member is null and of_party is null)
         or m.contribution_id in (
             select pe.contribution_id
             from people as pe, wanted as f
