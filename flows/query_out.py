@@ -35,6 +35,11 @@ class Format(StrEnum):
     json = "json"
 
 
+# A reader's DuckDB memory: beyond it joins, sorts and aggregates spill to this process's own
+# directory (a search of a common word over all of Hansard once took a 13 GB reader).
+READER_MEMORY_LIMIT = "1GB"
+
+
 def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
     import duckdb
 
@@ -42,9 +47,8 @@ def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(
             f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
         )
-    return duckdb.connect(
-        str(wh.duckdb_path), read_only=True, config={"temp_directory": spill_dir.own()}
-    )
+    config = {"temp_directory": spill_dir.own(), "memory_limit": READER_MEMORY_LIMIT}
+    return duckdb.connect(str(wh.duckdb_path), read_only=True, config=config)
 
 
 def query(wh: Warehouse, sql_text: str) -> tuple[list[str], list[tuple]]:

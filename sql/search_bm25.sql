@@ -85,18 +85,21 @@ filtered as (
         and (f.want_to is null or p.sitting_year <= year(f.want_to))
 ),
 
--- a clause alternative of one term: the contributions holding it
-word_hits as (
+-- what each distinct term does: scored (a term of the query not excluded), the clauses it
+-- satisfies alone (a one-word alternative; a bit per clause), or an exclusion (a -word)
+term_roles as (
     select
-        p.contribution_id,
-        p.source,
-        p.house,
-        p.sitting_year,
-        q.clause,
-        q.negated
-    from filtered as p
-    inner join query_terms as q on p.term = q.term
-    where q.terms = 1
+        q.term,
+        bool_or(not q.negated) as scored,
+        bit_or(
+            case
+                when q.terms = 1 and not q.negated then cast(1 as ubigint) << (q.clause - 1)
+                else cast(0 as ubigint)
+            end
+        ) as word_mask,
+        bool_or(q.terms = 1 and q.negated) as excludes
+    from query_terms as q
+    group by q.term
 ),
 
 phrase_terms as (
@@ -213,29 +216,84 @@ phrase_hits as (
     having count(distinct q.term_offset) = any_value(q.terms)
 ),
 
-hits as (
-    select * from word_hits
-    union all
-    select * from phrase_hits
+phrase_found as (
+    select
+        ph.contribution_id,
+        bit_or(
+            case
+                when not ph.negated then cast(1 as ubigint) << (ph.clause - 1)
+                else cast(0 as ubigint)
+            end
+        ) as mask,
+        bool_or(ph.negated) as excluded
+    from phrase_hits as ph
+    group by ph.contribution_id
 ),
 
 required as (
-    select count(distinct clause) as clauses
-    from query_terms
-    where not negated
+    select coalesce(bit_or(cast(1 as ubigint) << (q.clause - 1)), cast(0 as ubigint)) as mask
+    from query_terms as q
+    where not q.negated
+),
+
+-- one pass over the query's postings: the clauses each contribution satisfies by single words,
+-- whether it holds an excluded word, and its score. A query of one plain word (the commonest)
+-- needs no aggregation: each of its postings is one match. The conditions on the query text are
+-- constants, so only one of the two branches runs.
+scored as (
+    select
+        p.contribution_id,
+        p.source,
+        p.house,
+        p.sitting_year,
+        r.word_mask as mask,
+        r.excludes as excluded,
+        w.idf * p.tf * (1.2 + 1) / (
+            p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
+        ) as score
+    from filtered as p
+    inner join term_roles as r on p.term = r.term
+    inner join term_weights as w on p.term = w.term
+    where regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
+    union all
+    select
+        p.contribution_id,
+        any_value(p.source) as source,
+        any_value(p.house) as house,
+        any_value(p.sitting_year) as sitting_year,
+        bit_or(r.word_mask) as mask,
+        bool_or(r.excludes) as excluded,
+        sum(
+            case
+                when r.scored
+                    then w.idf * p.tf * (1.2 + 1) / (
+                        p.tf
+                        + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
+                    )
+                else 0
+            end
+        ) as score
+    from filtered as p
+    inner join term_roles as r on p.term = r.term
+    inner join term_weights as w on p.term = w.term
+    where not regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
+    group by p.contribution_id
 ),
 
 matched as (
     select
-        h.contribution_id,
-        any_value(h.source) as source,
-        any_value(h.house) as house,
-        any_value(h.sitting_year) as sitting_year
-    from hits as h
-    group by h.contribution_id
-    having
-        count(distinct h.clause) filter (where not h.negated) = (select clauses from required)
-        and not bool_or(h.negated)
+        s.contribution_id,
+        s.source,
+        s.house,
+        s.sitting_year,
+        s.score
+    from scored as s
+    left join phrase_found as f on s.contribution_id = f.contribution_id
+    where
+        (select mask from required) <> 0
+        and (s.mask | coalesce(f.mask, cast(0 as ubigint))) = (select mask from required)
+        and not s.excluded
+        and not coalesce(f.excluded, false)
 ),
 
 -- the speaker filters read dates, speakers and parties of the matches alone, when asked for;
@@ -320,15 +378,8 @@ final as (
         k.source,
         k.house,
         k.sitting_year,
-        sum(
-            w.idf * p.tf * (1.2 + 1)
-            / (p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus)))
-        ) as score
+        k.score
     from kept as k
-    inner join filtered as p on k.contribution_id = p.contribution_id
-    inner join (select distinct term from query_terms where not negated) as q on p.term = q.term
-    inner join term_weights as w on p.term = w.term
-    group by k.contribution_id, k.source, k.house, k.sitting_year
 )
 
 select * from final;

@@ -9,7 +9,7 @@
 -- `minister of health`, not `minister health`) and is otherwise ignored; a query of stopwords
 -- alone matches nothing. Bad syntax is an error naming the query: an empty query, an
 -- unbalanced `"`, `OR` at an end, beside another `OR` or beside an excluded term, a `-` or `""`
--- with nothing in it, or nothing to search for but exclusions.
+-- with nothing in it, nothing to search for but exclusions, or more than 64 ANDed clauses.
 -- Usage: select * from search_query('"child poverty" OR hunger -covid');
 -- Columns: clause (ANDed groups, numbered from 1), alternative (the piece's position in the
 -- query: a clause's alternatives are ORed), negated, phrase (the piece was quoted or a word of
@@ -88,6 +88,11 @@ checked as (
                 then error('search: ' || problem || ' in query ' || coalesce(
                     '''' || (select q from query_text) || '''', 'null'
                 ))
+            when (select max(clause) from operands) > 64
+                then error(
+                    'search: more than 64 ANDed words or phrases in query '''
+                    || (select q from query_text) || ''''
+                )
             when (select positive_count from positives) = 0
                 then error(
                     'search: nothing to search for but exclusions in query '''

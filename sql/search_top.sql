@@ -51,6 +51,7 @@ matched_rows as (
         c.debate_id,
         c.sitting_date,
         c.house,
+        c.sitting_year,
         c.location,
         c.source,
         c.speaker_name,
@@ -71,6 +72,7 @@ matched_rows as (
         c.debate_id,
         c.sitting_date,
         c.house,
+        c.sitting_year,
         c.location,
         c.source,
         c.speaker_name,
@@ -90,10 +92,24 @@ matched_rows as (
 hits as (
     select
         m.* exclude (printed_member_id),
-        coalesce(r.member_id, m.printed_member_id) as speaker_member_id,
-        r.member_id as resolved_member_id
+        coalesce(r.member_id, r_undated.member_id, m.printed_member_id) as speaker_member_id,
+        coalesce(r.member_id, r_undated.member_id) as resolved_member_id
     from matched_rows as m
-    left join speaker_resolutions as r on m.contribution_id = r.contribution_id
+    -- by partition (equality prunes the files), and the null partitions apart
+    left join speaker_resolutions as r
+        on
+            m.contribution_id = r.contribution_id
+            and m.source = r.source
+            and m.house = r.house
+            and m.sitting_year = r.sitting_year
+    left join (
+        select u.*
+        from speaker_resolutions as u
+        where u.house is null or u.sitting_year is null
+    ) as r_undated
+        on
+            m.contribution_id = r_undated.contribution_id
+            and (m.house is null or m.sitting_year is null)
 ),
 
 words as (

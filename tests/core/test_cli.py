@@ -63,6 +63,22 @@ def test_sql_in_a_pipe_is_tab_separated(wh: str) -> None:
     assert out.stdout.splitlines() == ["house\tn\tt", "Commons\t23\ta\\tb", "Lords\t13\ta\\tb"]
 
 
+def test_sql_readers_are_bounded_in_memory(wh: str) -> None:
+    """A reader's DuckDB has a memory limit (beyond it, it spills), in `hansard sql` and in
+    `--out` exports alike: a search of a common word once took a 13 GB reader."""
+    query = "select current_setting('memory_limit') as m, current_setting('temp_directory') as t"
+    out = subprocess.run(
+        [str(BIN / "hansard"), "sql", "-w", wh, "-f", "json", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (row,) = json.loads(out.stdout)
+    number, unit = row["m"].split()
+    assert unit in ("MiB", "GiB") and float(number) * (1024 if unit == "GiB" else 1) <= 1024
+    assert "hansard-duckdb-" in row["t"]  # its own spill directory
+
+
 def test_sql_table_fits_80_columns(wh: str) -> None:
     result = CliRunner().invoke(
         app,

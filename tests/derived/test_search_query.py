@@ -68,6 +68,8 @@ def found(con: duckdb.DuckDBPyConnection, query: str) -> set[str]:
         ("poverty -the", {"p1", "p2", "p3", "p4", "p7"}),  # nothing to exclude
         ('"child poverty" OR hunger -covid', {"p1", "p3", "p4"}),
         ("zeppelin OR hunger", {"p4"}),
+        ('the -"child poverty"', set()),  # nothing to find: not everything but the phrase
+        (" ".join(["poverty"] * 64), {"p1", "p2", "p3", "p4", "p7"}),  # 64 clauses: the most
     ],
 )
 def test_matching(con: duckdb.DuckDBPyConnection, query: str, expected: set[str]) -> None:
@@ -129,6 +131,7 @@ def test_scores_and_filters_keep_to_their_rules(con: duckdb.DuckDBPyConnection) 
         ('child ""', '"""" has nothing to search for'),
         ("-poverty", "nothing to search for but exclusions"),
         ('-"child poverty" -covid', "nothing to search for but exclusions"),
+        (" ".join(f"w{i}" for i in range(65)), "more than 64 ANDed words or phrases"),
     ],
 )
 def test_bad_syntax_is_a_clear_error(
