@@ -74,6 +74,16 @@ SEARCH_QUERIES = {
     ),
     "search_top('minister', 20)": "select * from search_top('minister', 20)",
     "search_top('abernethy', 20)": "select * from search_top('abernethy', 20)",
+    "search_top('legal aid', 20)": "select * from search_top('legal aid', 20)",
+    "search_top('\"legal aid\"', 20)": """select * from search_top('"legal aid"', 20)""",
+    "search_top('minister -abernethy', 20)": "select * from search_top('minister -abernethy', 20)",
+    "search_top('minister', 20, in_house, dates)": (
+        "select * from search_top('minister', 20, in_house := 'Lords', "
+        "date_from := DATE '1990-01-01', date_to := DATE '1999-12-31')"
+    ),
+    "search_top('minister', 20, of_party := 'Lab')": (
+        "select * from search_top('minister', 20, of_party := 'Lab')"
+    ),
     "search_contributions('minister') limit 20": (
         "select * from search_contributions('minister') limit 20"
     ),

@@ -42,7 +42,22 @@ marked_terms as (
     where not q.negated
 ),
 
--- a match's partition by equality (pruned to the partitions of the n), plus the
+-- the sitting dates of the n, from their partitions' id and date columns alone: files are sorted
+-- by date in small row groups, so the text below is read from the row groups of those dates
+best_dates as materialized (
+    select
+        b.contribution_id,
+        c.sitting_date
+    from best as b
+    inner join contributions as c
+        on
+            b.contribution_id = c.contribution_id
+            and b.source = c.source
+            and b.house = c.house
+            and b.sitting_year = c.sitting_year
+),
+
+-- a match's partition by equality (pruned to the partitions and dates of the n), plus the
 -- contributions of the null partitions (undated pages), which equality cannot join
 matched_rows as (
     select
@@ -59,12 +74,14 @@ matched_rows as (
         c.member_id as printed_member_id,
         c.text
     from best as b
+    inner join best_dates as bd on b.contribution_id = bd.contribution_id
     inner join contributions as c
         on
             b.contribution_id = c.contribution_id
             and b.source = c.source
             and b.house = c.house
             and b.sitting_year = c.sitting_year
+            and bd.sitting_date = c.sitting_date
     union all
     select
         b.contribution_id,

@@ -26,7 +26,7 @@ from flows.core.warehouse import Warehouse
 from transforms.schema import Table, conform, empty
 
 FILE_NAME = "part-0.parquet"
-ROW_GROUP = 100_000  # rows per Parquet row group, in every file a publish writes
+ROW_GROUP = 100_000  # rows per Parquet row group unless the table declares its own (row_group)
 Partition = partition.Partition
 _ARROW_TYPES: dict[type[pl.DataType], pa.DataType] = {
     pl.String: pa.string(),
@@ -147,7 +147,7 @@ def _write_file(
     arrow = df.select(table.file_columns).to_arrow().cast(arrow_schema(table))
     if metadata:
         arrow = arrow.replace_schema_metadata(dict(metadata))
-    pq.write_table(arrow, path, compression="zstd", row_group_size=ROW_GROUP)
+    pq.write_table(arrow, path, compression="zstd", row_group_size=table.row_group)
 
 
 def file_metadata(path: Path) -> dict[str, str]:
