@@ -38,6 +38,9 @@ class Format(StrEnum):
 # A reader's DuckDB memory: beyond it joins, sorts and aggregates spill to this process's own
 # directory (a search of a common word over all of Hansard once took a 13 GB reader).
 READER_MEMORY_LIMIT = "1GB"
+# and its spill files: beyond this a query fails with DuckDB's clear error instead of filling
+# the disk (its default is 90 % of the free space)
+READER_SPILL_LIMIT = "10GB"
 
 
 def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
@@ -47,7 +50,11 @@ def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
         raise FileNotFoundError(
             f"no DuckDB file at {wh.duckdb_path}: run `hansard demo` or `hansard ingest` first"
         )
-    config = {"temp_directory": spill_dir.own(), "memory_limit": READER_MEMORY_LIMIT}
+    config = {
+        "temp_directory": spill_dir.own(),
+        "memory_limit": READER_MEMORY_LIMIT,
+        "max_temp_directory_size": READER_SPILL_LIMIT,
+    }
     return duckdb.connect(str(wh.duckdb_path), read_only=True, config=config)
 
 

@@ -102,6 +102,81 @@ term_roles as (
     group by q.term
 ),
 
+required as (
+    select coalesce(bit_or(cast(1 as ubigint) << (q.clause - 1)), cast(0 as ubigint)) as mask
+    from query_terms as q
+    where not q.negated
+),
+
+word_required as (
+    select
+        coalesce(
+            bit_or(cast(1 as ubigint) << (k.clause - 1)) filter (where not k.has_phrase),
+            cast(0 as ubigint)
+        ) as mask
+    from (
+        select q.clause, bool_or(q.terms > 1) as has_phrase
+        from query_terms as q
+        where not q.negated
+        group by q.clause
+    ) as k
+),
+
+-- one pass over the query's postings: the clauses each contribution satisfies by single words,
+-- whether it holds an excluded word, and its score. A query of one plain word (the commonest)
+-- needs no aggregation: each of its postings is one match. The conditions on the query text are
+-- constants, so only one of the two branches runs.
+scored as (
+    select
+        p.contribution_id,
+        p.source,
+        p.house,
+        p.sitting_year,
+        r.word_mask as mask,
+        r.excludes as excluded,
+        w.idf * p.tf * (1.2 + 1) / (
+            p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
+        ) as score
+    from filtered as p
+    inner join term_roles as r on p.term = r.term
+    inner join term_weights as w on p.term = w.term
+    where regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
+    union all
+    select
+        p.contribution_id,
+        any_value(p.source) as source,
+        any_value(p.house) as house,
+        any_value(p.sitting_year) as sitting_year,
+        bit_or(r.word_mask) as mask,
+        bool_or(r.excludes) as excluded,
+        sum(
+            case
+                when r.scored
+                    then w.idf * p.tf * (1.2 + 1) / (
+                        p.tf
+                        + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
+                    )
+                else 0
+            end
+        ) as score
+    from filtered as p
+    inner join term_roles as r on p.term = r.term
+    inner join term_weights as w on p.term = w.term
+    where not regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
+    group by p.contribution_id
+),
+
+-- the contributions that satisfy every clause a word alone can satisfy and hold no excluded
+-- word: only these are checked for phrases
+pre_matched as materialized (
+    select s.*
+    from scored as s
+    where
+        (select mask from required) <> 0
+        and (s.mask & (select mask from word_required)) = (select mask from word_required)
+        and not s.excluded
+),
+
 phrase_terms as (
     select
         clause,
@@ -114,7 +189,8 @@ phrase_terms as (
     group by all
 ),
 
--- contributions holding every term of a phrase: the candidates whose text is read
+-- the contributions of pre_matched holding every term of a phrase: the candidates whose text
+-- is read
 phrase_candidates as materialized (
     select
         p.contribution_id,
@@ -125,6 +201,7 @@ phrase_candidates as materialized (
         q.alternative,
         q.negated
     from filtered as p
+    inner join pre_matched as pm on p.contribution_id = pm.contribution_id
     inner join (
         select distinct qt.clause, qt.alternative, qt.negated, qt.term, pt.distinct_terms
         from query_terms as qt
@@ -230,56 +307,6 @@ phrase_found as (
     group by ph.contribution_id
 ),
 
-required as (
-    select coalesce(bit_or(cast(1 as ubigint) << (q.clause - 1)), cast(0 as ubigint)) as mask
-    from query_terms as q
-    where not q.negated
-),
-
--- one pass over the query's postings: the clauses each contribution satisfies by single words,
--- whether it holds an excluded word, and its score. A query of one plain word (the commonest)
--- needs no aggregation: each of its postings is one match. The conditions on the query text are
--- constants, so only one of the two branches runs.
-scored as (
-    select
-        p.contribution_id,
-        p.source,
-        p.house,
-        p.sitting_year,
-        r.word_mask as mask,
-        r.excludes as excluded,
-        w.idf * p.tf * (1.2 + 1) / (
-            p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
-        ) as score
-    from filtered as p
-    inner join term_roles as r on p.term = r.term
-    inner join term_weights as w on p.term = w.term
-    where regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
-    union all
-    select
-        p.contribution_id,
-        any_value(p.source) as source,
-        any_value(p.house) as house,
-        any_value(p.sitting_year) as sitting_year,
-        bit_or(r.word_mask) as mask,
-        bool_or(r.excludes) as excluded,
-        sum(
-            case
-                when r.scored
-                    then w.idf * p.tf * (1.2 + 1) / (
-                        p.tf
-                        + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
-                    )
-                else 0
-            end
-        ) as score
-    from filtered as p
-    inner join term_roles as r on p.term = r.term
-    inner join term_weights as w on p.term = w.term
-    where not regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
-    group by p.contribution_id
-),
-
 matched as (
     select
         s.contribution_id,
@@ -287,12 +314,10 @@ matched as (
         s.house,
         s.sitting_year,
         s.score
-    from scored as s
+    from pre_matched as s
     left join phrase_found as f on s.contribution_id = f.contribution_id
     where
-        (select mask from required) <> 0
-        and (s.mask | coalesce(f.mask, cast(0 as ubigint))) = (select mask from required)
-        and not s.excluded
+        (s.mask | coalesce(f.mask, cast(0 as ubigint))) = (select mask from required)
         and not coalesce(f.excluded, false)
 ),
 

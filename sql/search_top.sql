@@ -42,68 +42,74 @@ marked_terms as (
     where not q.negated
 ),
 
--- the sitting dates of the n, from their partitions' id and date columns alone: files are sorted
--- by date in small row groups, so the text below is read from the row groups of those dates
+-- The contributions of the n are read through IN (subquery) filters: DuckDB builds its hash
+-- table on the subquery's side (never on the contributions), and turns a short list of values
+-- into filters on the scan. Their dates come first, from the id and date columns alone; files
+-- are sorted by date in small row groups, so the text is then read from the row groups of
+-- those dates (and from the partitions of the n: partition values are columns too).
 best_dates as materialized (
     select
-        b.contribution_id,
+        c.contribution_id,
         c.sitting_date
-    from best as b
-    inner join contributions as c
-        on
-            b.contribution_id = c.contribution_id
-            and b.source = c.source
-            and b.house = c.house
-            and b.sitting_year = c.sitting_year
+    from contributions as c
+    where
+        c.contribution_id in (select b.contribution_id from best as b)
+        and c.sitting_year in (select b.sitting_year from best as b)
+        and c.house in (select b.house from best as b)
+        and c.source in (select b.source from best as b)
 ),
 
--- a match's partition by equality (pruned to the partitions and dates of the n), plus the
--- contributions of the null partitions (undated pages), which equality cannot join
+-- the dated partitions by the filters above; the null partitions (undated pages) apart
+best_rows as (
+    select
+        c.contribution_id,
+        c.debate_id,
+        c.sitting_date,
+        c.house,
+        c.sitting_year,
+        c.location,
+        c.source,
+        c.speaker_name,
+        c.party as printed_party,
+        c.member_id as printed_member_id,
+        c.text
+    from contributions as c
+    where
+        c.contribution_id in (select bd.contribution_id from best_dates as bd)
+        and c.sitting_date in (select bd.sitting_date from best_dates as bd)
+        and c.sitting_year in (select b.sitting_year from best as b)
+        and c.house in (select b.house from best as b)
+        and c.source in (select b.source from best as b)
+    union all
+    select
+        c.contribution_id,
+        c.debate_id,
+        c.sitting_date,
+        c.house,
+        c.sitting_year,
+        c.location,
+        c.source,
+        c.speaker_name,
+        c.party as printed_party,
+        c.member_id as printed_member_id,
+        c.text
+    from contributions as c
+    where
+        (c.house is null or c.sitting_year is null)
+        and c.contribution_id in (
+            select b.contribution_id
+            from best as b
+            where b.house is null or b.sitting_year is null
+        )
+),
+
 matched_rows as (
     select
         b.contribution_id,
         b.score,
-        c.debate_id,
-        c.sitting_date,
-        c.house,
-        c.sitting_year,
-        c.location,
-        c.source,
-        c.speaker_name,
-        c.party as printed_party,
-        c.member_id as printed_member_id,
-        c.text
+        r.* exclude (contribution_id)
     from best as b
-    inner join best_dates as bd on b.contribution_id = bd.contribution_id
-    inner join contributions as c
-        on
-            b.contribution_id = c.contribution_id
-            and b.source = c.source
-            and b.house = c.house
-            and b.sitting_year = c.sitting_year
-            and bd.sitting_date = c.sitting_date
-    union all
-    select
-        b.contribution_id,
-        b.score,
-        c.debate_id,
-        c.sitting_date,
-        c.house,
-        c.sitting_year,
-        c.location,
-        c.source,
-        c.speaker_name,
-        c.party as printed_party,
-        c.member_id as printed_member_id,
-        c.text
-    from best as b
-    inner join (
-        select u.*
-        from contributions as u
-        where u.house is null or u.sitting_year is null
-    ) as c
-        on b.contribution_id = c.contribution_id and b.source = c.source
-    where b.house is null or b.sitting_year is null
+    inner join best_rows as r on b.contribution_id = r.contribution_id and b.source = r.source
 ),
 
 hits as (
@@ -129,77 +135,52 @@ hits as (
             and (m.house is null or m.sitting_year is null)
 ),
 
-words as (
+-- for the snippet: the stopword list and the query's terms, as lists beside every row
+lookups as (
     select
-        w.contribution_id,
-        unnest(w.ws) as word,
-        unnest(range(1, len(w.ws) + 1)) as word_no,
-        len(w.ws) as word_count
-    from (
-        select
-            h.contribution_id,
-            string_split(regexp_replace(trim(h.text), '\s+', ' ', 'g'), ' ') as ws
-        from hits as h
-    ) as w
-),
-
-word_terms as (
-    select
-        x.word,
-        stem(x.token, 'english') as term
-    from (
-        select
-            d.word,
-            unnest(regexp_extract_all(lower(strip_accents(d.word)), '[a-z]+')) as token
-        from (select distinct wd.word from words as wd) as d
-    ) as x
-    where x.token not in (select word from search_stopwords)
-),
-
-matching_words as (
-    select distinct wt.word
-    from word_terms as wt
-    inner join marked_terms as m on wt.term = m.term
-),
-
-flagged as (
-    select
-        wd.*,
-        mw.word is not null as is_match
-    from words as wd
-    left join matching_words as mw on wd.word = mw.word
-),
-
-windows as (
-    select
-        f.contribution_id,
-        greatest(1, coalesce(min(f.word_no) filter (where f.is_match), 1) - 12) as first_word,
-        any_value(f.word_count) as word_count
-    from flagged as f
-    group by f.contribution_id
-),
-
-snippets as (
-    select
-        f.contribution_id,
-        case when any_value(wi.first_word) > 1 then '… ' else '' end
-        || string_agg(
-            case when f.is_match then '<b>' || f.word || '</b>' else f.word end,
-            ' ' order by f.word_no
-        )
-        || case when any_value(wi.first_word) + 35 < any_value(wi.word_count) then ' …' else '' end
-            as snippet
-    from flagged as f
-    inner join windows as wi on f.contribution_id = wi.contribution_id
-    where f.word_no between wi.first_word and wi.first_word + 35
-    group by f.contribution_id
+        (select list(sw.word) from search_stopwords as sw) as stopwords,
+        (select coalesce(list(mt.term), []) from marked_terms as mt) as terms
 ),
 
 final as (
     select
         h.contribution_id,
         h.score,
-        coalesce(s.snippet, '') as snippet,
+        -- one expression, row by row (DuckDB computes it only for the rows it returns, after a
+        -- limit): the text's words; whether a token of each stems to a query term; 36 words
+        -- from 12 before the first such word, those words marked
+        list_transform(
+            [string_split(regexp_replace(trim(h.text), '\s+', ' ', 'g'), ' ')],
+            ws -> list_transform(
+                [
+                    list_transform(
+                        ws,
+                        w -> list_has_any(
+                            list_transform(
+                                list_filter(
+                                    regexp_extract_all(lower(strip_accents(w)), '[a-z]+'),
+                                    t -> not list_contains(lk.stopwords, t)
+                                ),
+                                t -> stem(t, 'english')
+                            ),
+                            lk.terms
+                        )
+                    )
+                ],
+                flags -> list_transform(
+                    [greatest(1, coalesce(list_position(flags, true), 1) - 12)],
+                    f -> case when f > 1 then '… ' else '' end
+                    || array_to_string(
+                        list_transform(
+                            range(f, least(f + 35, len(ws)) + 1),
+                            i -> case when flags[i] then '<b>' || ws[i] || '</b>' else ws[i] end
+                        ),
+                        ' '
+                    )
+                    || case when f + 35 < len(ws) then ' …' else '' end
+                )[1]
+            )[1]
+        )[1] as snippet,
         h.sitting_date,
         h.house,
         h.location,
@@ -223,7 +204,7 @@ final as (
         h.debate_id,
         h.text
     from hits as h
-    left join snippets as s on h.contribution_id = s.contribution_id
+    cross join lookups as lk
     left join debates as d on h.debate_id = d.debate_id
     left join debates as pd on d.parent_debate_id = pd.debate_id
 )

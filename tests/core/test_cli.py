@@ -66,7 +66,10 @@ def test_sql_in_a_pipe_is_tab_separated(wh: str) -> None:
 def test_sql_readers_are_bounded_in_memory(wh: str) -> None:
     """A reader's DuckDB has a memory limit (beyond it, it spills), in `hansard sql` and in
     `--out` exports alike: a search of a common word once took a 13 GB reader."""
-    query = "select current_setting('memory_limit') as m, current_setting('temp_directory') as t"
+    query = (
+        "select current_setting('memory_limit') as m, current_setting('temp_directory') as t, "
+        "current_setting('max_temp_directory_size') as s"
+    )
     out = subprocess.run(
         [str(BIN / "hansard"), "sql", "-w", wh, "-f", "json", query],
         capture_output=True,
@@ -77,6 +80,8 @@ def test_sql_readers_are_bounded_in_memory(wh: str) -> None:
     number, unit = row["m"].split()
     assert unit in ("MiB", "GiB") and float(number) * (1024 if unit == "GiB" else 1) <= 1024
     assert "hansard-duckdb-" in row["t"]  # its own spill directory
+    number, unit = row["s"].split()  # spilling is bounded too: an error, not a full disk
+    assert unit == "GiB" and float(number) <= 10
 
 
 def test_sql_table_fits_80_columns(wh: str) -> None:
