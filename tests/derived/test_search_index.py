@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.core.publish import publish
+from flows.core.publish import publish, read_table
 from flows.core.views import load_fts, refresh_views
 from flows.core.warehouse import Warehouse
 from flows.derived.refresh import SearchIndex, refresh_derived
@@ -163,7 +163,7 @@ def corpus_warehouse(warehouse: Warehouse) -> Warehouse:
     return warehouse
 
 
-def fts_scores(query: str) -> dict[str, float]:
+def fts_scores(query: str, conjunctive: int = 1) -> dict[str, float]:
     """match_bm25 of DuckDB's fts extension, with the options the old index used; every query
     term required (conjunctive), as our words are ANDed. fts's conjunctive mode also requires
     a stopword of the query (so `the silt` finds nothing); ours ignores it, so the reference is
@@ -181,8 +181,8 @@ def fts_scores(query: str) -> dict[str, float]:
         "stopwords = 'english', ignore = '[^a-z]+', strip_accents = 1, lower = 1)"
     )
     got = con.execute(
-        "select contribution_id, fts_main_t.match_bm25(contribution_id, ?, conjunctive := 1) as s "
-        "from t",
+        "select contribution_id, "
+        f"fts_main_t.match_bm25(contribution_id, ?, conjunctive := {conjunctive}) as s from t",
         [query],
     ).fetchall()
     return {cid: s for cid, s in got if s is not None}
@@ -201,6 +201,41 @@ def test_bm25_scores_equal_the_fts_extension(corpus_warehouse: Warehouse, query:
     for cid, score in expected.items():
         assert got[cid] == pytest.approx(score, rel=1e-12), cid
     assert [r[0] for r in ranked] == sorted(expected, key=lambda c: (-expected[c], c))
+
+
+@pytest.mark.parametrize(
+    "query", ["fishing OR silt", "harbour OR dredging OR moorland", "silt OR “Minister’s”"]
+)
+def test_or_scores_equal_the_fts_extension_disjunctive(
+    corpus_warehouse: Warehouse, query: str
+) -> None:
+    """Words joined by OR alone: any of them matches, scored over the ones held, as fts's
+    default (disjunctive) match_bm25 scores the same words."""
+    expected = fts_scores(query.replace(" OR ", " "), conjunctive=0)
+    with duckdb.connect(str(corpus_warehouse.duckdb_path), read_only=True) as con:
+        got = dict(
+            con.execute("select contribution_id, score from search_bm25(?)", [query]).fetchall()
+        )
+    assert got.keys() == expected.keys() and len(got) > 1
+    for cid, score in expected.items():
+        assert got[cid] == pytest.approx(score, rel=1e-12), cid
+
+
+def test_an_index_built_bit_by_bit_equals_one_built_at_once(
+    corpus_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Incremental: partitions indexed as they arrive and re-indexed as they change give the
+    same index files' rows as a warehouse that got the final contributions in one go."""
+    changed = contribution("a1", "The harbour dredging plan is withdrawn.", 2023)
+    added = contribution("c1", "Harbours and fishing, again and again.", 2025)
+    publish(corpus_warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [changed, added]))
+    refresh_derived(corpus_warehouse, [SearchIndex()])
+    once = Warehouse.at(tmp_path / "once")
+    publish(once, CONTRIBUTIONS, read_table(corpus_warehouse, CONTRIBUTIONS))
+    refresh_derived(once, [SearchIndex()])
+    for table in (SEARCH_POSTINGS, SEARCH_DOCS):
+        got = read_table(corpus_warehouse, table)
+        assert got.height and got.equals(read_table(once, table)), table.name
 
 
 def test_a_changed_partition_is_searchable_without_rebuilding_the_file(
