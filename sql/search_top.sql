@@ -59,8 +59,11 @@ best_dates as materialized (
         and c.source in (select b.source from best as b)
 ),
 
--- the dated partitions by the filters above; the null partitions (undated pages) apart
-best_rows as (
+-- the dated partitions by the filters above; the null partitions (undated pages) apart. Read
+-- twice, not materialized: the speaker and debate joins take its narrow columns, and the text
+-- is joined last, so no join holds the text of many rows (a common word's
+-- search_contributions ran out of memory at 1 GB)
+best_rows as not materialized (
     select
         c.contribution_id,
         c.debate_id,
@@ -107,7 +110,7 @@ matched_rows as (
     select
         b.contribution_id,
         b.score,
-        r.* exclude (contribution_id)
+        r.* exclude (contribution_id, text)
     from best as b
     inner join best_rows as r on b.contribution_id = r.contribution_id and b.source = r.source
 ),
@@ -150,7 +153,7 @@ final as (
         -- limit): the text's words; whether a token of each stems to a query term; 36 words
         -- from 12 before the first such word, those words marked
         list_transform(
-            [string_split(regexp_replace(trim(h.text), '\s+', ' ', 'g'), ' ')],
+            [string_split(regexp_replace(trim(t.text), '\s+', ' ', 'g'), ' ')],
             ws -> list_transform(
                 [
                     list_transform(
@@ -202,8 +205,10 @@ final as (
             h.printed_party
         ) as party,
         h.debate_id,
-        h.text
+        t.text
     from hits as h
+    left join (select br.contribution_id, br.text from best_rows as br) as t
+        on h.contribution_id = t.contribution_id
     cross join lookups as lk
     left join debates as d on h.debate_id = d.debate_id
     left join debates as pd on d.parent_debate_id = pd.debate_id
