@@ -11,7 +11,8 @@
 -- N, df and avg_length over every indexed contribution (a filter never changes a score): DuckDB
 -- fts's match_bm25 with conjunctive := 1, score for score, for a query of plain words.
 -- Filters (named, null = any): in_house ('Commons', 'Lords', …), date_from / date_to (sitting
--- dates, inclusive; the index is read only for the years between), by_member (a member id: the
+-- dates, inclusive: postings of other years are left out by partition values, then the dates
+-- are checked on contributions), by_member (a member id: the
 -- resolved speaker, else the id the source printed), of_party (the speaker's party on the
 -- sitting date, abbreviation or name, any case, else the party as printed; search_top's party
 -- column). They are not called house, member_id, party: inside a macro DuckDB binds a
