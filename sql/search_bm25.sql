@@ -30,22 +30,25 @@ create or replace macro search_bm25(
 ) as table
 with
 
--- the filters, under names of their own (every column below is qualified all the same)
-wanted as (
-    select
-        cast(in_house as varchar) as want_house,
-        cast(date_from as date) as want_from,
-        cast(date_to as date) as want_to,
-        cast(by_member as integer) as want_member,
-        lower(cast(of_party as varchar)) as want_party
-),
-
 query_terms as materialized (
     select * from search_query(query_string)
 ),
 
-distinct_terms as (
-    select distinct term from query_terms
+-- what each distinct term does: scored (a term of the query not excluded), the clauses it
+-- satisfies alone (a one-word alternative; a bit per clause), or an exclusion (a -word)
+term_roles as (
+    select
+        q.term,
+        bool_or(not q.negated) as scored,
+        bit_or(
+            case
+                when q.terms = 1 and not q.negated then cast(1 as ubigint) << (q.clause - 1)
+                else cast(0 as ubigint)
+            end
+        ) as word_mask,
+        bool_or(q.terms = 1 and q.negated) as excludes
+    from query_terms as q
+    group by q.term
 ),
 
 corpus as (
@@ -66,7 +69,7 @@ postings as (
         p.tf,
         p.doc_length
     from search_postings as p
-    inner join distinct_terms as q on p.term = q.term
+    inner join term_roles as r on p.term = r.term
 ),
 
 term_weights as (
@@ -77,30 +80,37 @@ term_weights as (
     group by term
 ),
 
+-- the filters are the macro's parameters (every column here is qualified: a parameter's name
+-- would win over a column's)
 filtered as (
     select p.*
-    from postings as p, wanted as f
+    from postings as p
     where
-        (f.want_house is null or p.house = f.want_house)
-        and (f.want_from is null or p.sitting_year >= year(f.want_from))
-        and (f.want_to is null or p.sitting_year <= year(f.want_to))
+        (in_house is null or p.house = cast(in_house as varchar))
+        and (date_from is null or p.sitting_year >= year(cast(date_from as date)))
+        and (date_to is null or p.sitting_year <= year(cast(date_to as date)))
 ),
 
--- what each distinct term does: scored (a term of the query not excluded), the clauses it
--- satisfies alone (a one-word alternative; a bit per clause), or an exclusion (a -word)
-term_roles as (
+-- each posting's BM25 term score (0 for an excluded term)
+posting_scores as not materialized (
     select
-        q.term,
-        bool_or(not q.negated) as scored,
-        bit_or(
-            case
-                when q.terms = 1 and not q.negated then cast(1 as ubigint) << (q.clause - 1)
-                else cast(0 as ubigint)
-            end
-        ) as word_mask,
-        bool_or(q.terms = 1 and q.negated) as excludes
-    from query_terms as q
-    group by q.term
+        p.contribution_id,
+        p.source,
+        p.house,
+        p.sitting_year,
+        r.word_mask,
+        r.excludes,
+        case
+            when r.scored
+                then w.idf * p.tf * (1.2 + 1) / (
+                    p.tf
+                    + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
+                )
+            else 0
+        end as score
+    from filtered as p
+    inner join term_roles as r on p.term = r.term
+    inner join term_weights as w on p.term = w.term
 ),
 
 required as (
@@ -129,42 +139,27 @@ word_required as (
 -- constants, so only one of the two branches runs.
 scored as (
     select
-        p.contribution_id,
-        p.source,
-        p.house,
-        p.sitting_year,
-        r.word_mask as mask,
-        r.excludes as excluded,
-        w.idf * p.tf * (1.2 + 1) / (
-            p.tf + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
-        ) as score
-    from filtered as p
-    inner join term_roles as r on p.term = r.term
-    inner join term_weights as w on p.term = w.term
+        ps.contribution_id,
+        ps.source,
+        ps.house,
+        ps.sitting_year,
+        ps.word_mask as mask,
+        ps.excludes as excluded,
+        ps.score
+    from posting_scores as ps
     where regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
     union all
     select
-        p.contribution_id,
-        any_value(p.source) as source,
-        any_value(p.house) as house,
-        any_value(p.sitting_year) as sitting_year,
-        bit_or(r.word_mask) as mask,
-        bool_or(r.excludes) as excluded,
-        sum(
-            case
-                when r.scored
-                    then w.idf * p.tf * (1.2 + 1) / (
-                        p.tf
-                        + 1.2 * (1 - 0.75 + 0.75 * p.doc_length / (select avg_length from corpus))
-                    )
-                else 0
-            end
-        ) as score
-    from filtered as p
-    inner join term_roles as r on p.term = r.term
-    inner join term_weights as w on p.term = w.term
+        ps.contribution_id,
+        any_value(ps.source) as source,
+        any_value(ps.house) as house,
+        any_value(ps.sitting_year) as sitting_year,
+        bit_or(ps.word_mask) as mask,
+        bool_or(ps.excludes) as excluded,
+        sum(ps.score) as score
+    from posting_scores as ps
     where not regexp_matches(cast(query_string as varchar), '^\s*[A-Za-z]+\s*$')
-    group by p.contribution_id
+    group by ps.contribution_id
 ),
 
 -- the contributions that satisfy every clause a word alone can satisfy and hold no excluded
@@ -389,12 +384,15 @@ kept as (
         (date_from is null and date_to is null and by_member is null and of_party is null)
         or m.contribution_id in (
             select pe.contribution_id
-            from people as pe, wanted as f
+            from people as pe
             where
-                (f.want_from is null or pe.sitting_date >= f.want_from)
-                and (f.want_to is null or pe.sitting_date <= f.want_to)
-                and (f.want_member is null or pe.speaker_member_id = f.want_member)
-                and (f.want_party is null or lower(pe.speaker_party) = f.want_party)
+                (date_from is null or pe.sitting_date >= cast(date_from as date))
+                and (date_to is null or pe.sitting_date <= cast(date_to as date))
+                and (by_member is null or pe.speaker_member_id = cast(by_member as integer))
+                and (
+                    of_party is null
+                    or lower(pe.speaker_party) = lower(cast(of_party as varchar))
+                )
         )
 ),
 
