@@ -1,8 +1,9 @@
 -- search_top(query_string, n := 20, in_house, date_from, date_to, by_member, of_party): the n best
 -- matches of a search (query syntax: search_query; scores and filters: search_bm25), with what a
--- reader needs. The top n are chosen by search_bm25 (the index; the texts only of the
--- contributions a phrase must check, and speaker columns only when filtered on) and only then
--- joined to contributions, debates and the speaker tables, so only their partitions are read. Columns: contribution_id, score, snippet (about 36 words of the text around the first
+-- reader needs, best first (equal scores in partition order, then by contribution_id). The top
+-- n are chosen by search_matches (the index; the texts only of the contributions a phrase must
+-- check, and speaker columns only when filtered on) and only then joined to search_docs,
+-- contributions, debates and the speaker tables, so only their partitions are read. Columns: contribution_id, score, snippet (about 36 words of the text around the first
 -- word that matches a query term, each matching word marked <b>…</b> as PostgreSQL's
 -- ts_headline does, `…` where the text is cut), sitting_date, house, location, source, title
 -- (the debate's title after its parent heading's, `Parent — Title`, when it has one),
@@ -23,16 +24,16 @@ create or replace macro search_top(
 with
 
 best as materialized (
-    select b.*
-    from search_bm25(
+    select m.*
+    from search_matches(
         query_string,
         in_house := in_house,
         date_from := date_from,
         date_to := date_to,
         by_member := by_member,
         of_party := of_party
-    ) as b
-    order by b.score desc, b.contribution_id
+    ) as m
+    order by m.score desc, m.source, m.house, m.sitting_year, m.doc
     limit n
 ),
 
@@ -42,27 +43,46 @@ marked_terms as (
     where not q.negated
 ),
 
--- The contributions of the n are read through IN (subquery) filters: DuckDB builds its hash
--- table on the subquery's side (never on the contributions), and turns a short list of values
--- into filters on the scan. Their dates come first, from the id and date columns alone; files
--- are sorted by date in small row groups, so the text is then read from the row groups of
--- those dates (and from the partitions of the n: partition values are columns too).
-best_dates as materialized (
+-- The rows of the n are read through IN (subquery) filters: DuckDB builds its hash table on
+-- the subquery's side (never on the big table), and turns a short list of values into filters
+-- on the scan. First their ids and dates (search_docs, by partition and number), then their
+-- contributions: files are sorted by date in small row groups, so only the row groups of those
+-- dates are read. The null partitions (undated pages) apart: IN never matches a null.
+best_docs as materialized (
     select
-        c.contribution_id,
-        c.sitting_date
-    from contributions as c
-    where
-        c.contribution_id in (select b.contribution_id from best as b)
-        and c.sitting_year in (select b.sitting_year from best as b)
-        and c.house in (select b.house from best as b)
-        and c.source in (select b.source from best as b)
+        b.*,
+        d.contribution_id,
+        d.sitting_date
+    from best as b
+    inner join (
+        select sd.*
+        from search_docs as sd
+        where
+            sd.doc in (select b.doc from best as b)
+            and sd.sitting_year in (select b.sitting_year from best as b)
+            and sd.house in (select b.house from best as b)
+            and sd.source in (select b.source from best as b)
+        union all
+        select sd.*
+        from search_docs as sd
+        where
+            (sd.house is null or sd.sitting_year is null)
+            and sd.doc in (
+                select b.doc
+                from best as b
+                where b.house is null or b.sitting_year is null
+            )
+    ) as d
+        on
+            b.doc = d.doc
+            and b.source = d.source
+            and b.house is not distinct from d.house
+            and b.sitting_year is not distinct from d.sitting_year
 ),
 
--- the dated partitions by the filters above; the null partitions (undated pages) apart. Read
--- twice, not materialized: the speaker and debate joins take its narrow columns, and the text
--- is joined last (to keep the text out of those joins; a search_contributions of hundreds of
--- thousands of matches still runs out of memory at 1 GB: docs/views.md). The two branches
+-- Read twice, not materialized: the speaker and debate joins take its narrow columns, and the
+-- text is joined last (to keep the text out of those joins; a search_contributions of hundreds
+-- of thousands of matches still runs out of memory at 1 GB: docs/views.md). The two branches
 -- spell their columns out: selected through a shared CTE, the IN filters no longer reached
 -- the scan (search_top('abernethy', 20) at 7.6×10^6: 0.5 s → 46 s)
 best_rows as not materialized (
@@ -80,11 +100,11 @@ best_rows as not materialized (
         c.text
     from contributions as c
     where
-        c.contribution_id in (select bd.contribution_id from best_dates as bd)
-        and c.sitting_date in (select bd.sitting_date from best_dates as bd)
-        and c.sitting_year in (select b.sitting_year from best as b)
-        and c.house in (select b.house from best as b)
-        and c.source in (select b.source from best as b)
+        c.contribution_id in (select bd.contribution_id from best_docs as bd)
+        and c.sitting_date in (select bd.sitting_date from best_docs as bd)
+        and c.sitting_year in (select bd.sitting_year from best_docs as bd)
+        and c.house in (select bd.house from best_docs as bd)
+        and c.source in (select bd.source from best_docs as bd)
     union all
     select
         c.contribution_id,
@@ -102,9 +122,9 @@ best_rows as not materialized (
     where
         (c.house is null or c.sitting_year is null)
         and c.contribution_id in (
-            select b.contribution_id
-            from best as b
-            where b.house is null or b.sitting_year is null
+            select bd.contribution_id
+            from best_docs as bd
+            where bd.house is null or bd.sitting_year is null
         )
 ),
 
@@ -113,7 +133,7 @@ matched_rows as (
         b.contribution_id,
         b.score,
         r.* exclude (contribution_id, text)
-    from best as b
+    from best_docs as b
     inner join best_rows as r on b.contribution_id = r.contribution_id and b.source = r.source
 ),
 
@@ -217,4 +237,4 @@ final as (
 )
 
 select * from final
-order by score desc, contribution_id;
+order by score desc, source, house, year(sitting_date), contribution_id;

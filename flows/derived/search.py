@@ -32,7 +32,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from flows.core import spill_dir
-from flows.core.publish import ROW_GROUP, arrow_schema
+from flows.core.publish import ROW_GROUP, arrow_schema, parquet_options
 from flows.core.views import load_fts
 from flows.derived import search_version
 from transforms.schema import SEARCH_DOCS, SEARCH_POSTINGS, Table
@@ -62,7 +62,8 @@ _STEPS = (
     select
         cast(file_row_number as integer) as doc,
         cast(row_number() over (order by contribution_id) as integer) as doc_rank,
-        contribution_id
+        contribution_id,
+        sitting_date
     from read_parquet($file, file_row_number = true)
     """,
     """
@@ -107,18 +108,22 @@ _STEPS = (
         d.doc,
         d.doc_rank,
         d.contribution_id,
+        d.sitting_date,
         cast(coalesce(sum(p.tf), 0) as integer) as doc_length
     from docs as d
     left join postings as p on d.doc = p.doc
-    group by d.doc, d.doc_rank, d.contribution_id
+    group by d.doc, d.doc_rank, d.contribution_id, d.sitting_date
     """,
 )
-# Both come out in the declared order (term ids follow the terms' order, ranks the ids'):
-# sorting integers here is cheaper than sorting strings later, and publish's sort of an
-# already sorted frame is quick.
-_DOCS_SQL = "select contribution_id, doc_length from lengths order by doc_rank"
+# A document's number in the index is its rank by contribution_id within the partition (from
+# 1): postings carry that integer, not the 27-character id, and search_docs maps it back. Both
+# come out in the declared order (term ids follow the terms' order): sorting integers here is
+# cheaper than sorting strings later, and publish's sort of an already sorted frame is quick.
+_DOCS_SQL = """
+select doc_rank as doc, contribution_id, sitting_date, doc_length from lengths order by doc_rank
+"""
 _POSTINGS_SQL = """
-select t.term, l.contribution_id, p.tf, l.doc_length
+select t.term, l.doc_rank as doc, p.tf, l.doc_length
 from postings as p
 inner join (select distinct term_id, term from vocabulary) as t on p.term_id = t.term_id
 inner join lengths as l on p.doc = l.doc
@@ -206,7 +211,7 @@ def write_partition(
             path.parent.mkdir(parents=True, exist_ok=True)
             reader = con.execute(sql).to_arrow_reader(ROW_GROUP)
             n = 0
-            with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+            with pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
                 for batch in reader:
                     writer.write_batch(batch.cast(schema), row_group_size=ROW_GROUP)
                     n += batch.num_rows

@@ -20,7 +20,7 @@ from flows.core.source import Plan, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, batches, commit_groups
 from tests.conftest import ROOT, corpus_path
-from transforms.schema import CONTRIBUTIONS, REJECTS
+from transforms.schema import CONTRIBUTIONS, REJECTS, SCHEMA_VERSION
 
 BIN = Path(sys.executable).parent
 DERIVED = ("debates", "contributions", "rejects", "speaker_resolutions", "search_postings")
@@ -207,7 +207,7 @@ def test_a_warehouse_of_an_older_schema_is_rebuilt_from_raw_even_if_killed_midwa
     clean = Warehouse.at(tmp_path / "clean")
     command = [str(BIN / "hansard"), "ingest", "text", str(pages), "-w"]
     subprocess.run([*command, str(clean.root)], env=env, check=True, capture_output=True)
-    assert (clean.root / "state" / "schema_version").read_text() == "5\n"
+    assert (clean.root / "state" / "schema_version").read_text() == f"{SCHEMA_VERSION}\n"
 
     old = Warehouse.at(tmp_path / "old")
     subprocess.run([*command, str(old.root)], env=env, check=True, capture_output=True)
@@ -231,7 +231,7 @@ def test_a_warehouse_of_an_older_schema_is_rebuilt_from_raw_even_if_killed_midwa
         [*command, str(old.root)], env=env, capture_output=True, text=True, check=False
     )
     assert again.returncode == 0, again.stderr
-    assert (old.root / "state" / "schema_version").read_text() == "5\n"
+    assert (old.root / "state" / "schema_version").read_text() == f"{SCHEMA_VERSION}\n"
     assert table_bytes(old) == table_bytes(clean)  # every file as a build of this version
     last = read_table(old, CONTRIBUTIONS)
     assert last["header_incomplete"].null_count() == 0

@@ -504,6 +504,7 @@ def test_a_failed_build_leaves_the_published_file(warehouse: Warehouse, tmp_path
 
 MACROS = {
     "search_bm25": "'fishing'",
+    "search_matches": "'fishing'",
     "search_query": "'fishing'",  # reads no table: one term row even on an empty warehouse
     "search_contributions": "'fishing'",
     "search_top": "'fishing'",
@@ -631,7 +632,8 @@ def test_sql_files_are_created_after_the_files_they_name(tmp_path: Path) -> None
     (tmp_path / "m_alone.sql").write_text("-- names a_user only in a comment\nselect 1;\n")
     assert [p.stem for p in analysis_files(tmp_path)] == ["z_base", "a_user", "m_alone"]
     order = [p.stem for p in analysis_files()]
-    assert order.index("search_query") < order.index("search_bm25") < order.index("search_top")
+    assert order.index("search_query") < order.index("search_matches")
+    assert order.index("search_matches") < order.index("search_bm25") < order.index("search_top")
     assert order.index("search_top") < order.index("search_contributions")
     (tmp_path / "z_base.sql").write_text("create view z_base as select * from a_user;\n")
     with pytest.raises(ValueError, match="cycle: a_user -> z_base -> a_user"):

@@ -15,6 +15,8 @@ the same way, in the commit that changes them, and says here what changed:
 - Fidelity (schema v5): contributions and debates gain `header_incomplete` and
   `question_uins` (same rows); speaker_resolutions: 8 TheyWorkForYou speeches whose own person
   id the identity map cannot place are no longer given a member by their printed name.
+- Search index v2 (schema v6): search_postings carry each contribution's number in its
+  partition (`doc`) instead of its id, search_docs map it and gain `sitting_date` (same rows).
 """
 
 from __future__ import annotations

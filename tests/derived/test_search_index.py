@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from flows.core.publish import publish, read_table
@@ -56,9 +57,15 @@ def contributions_file(tmp_path: Path, texts: dict[str, str]) -> Path:
     return path
 
 
+def with_ids(out: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The postings with each document number mapped to its contribution by search_docs."""
+    ids = out["search_docs"].select("source", "house", "sitting_year", "doc", "contribution_id")
+    return out["search_postings"].join(ids, on=["source", "house", "sitting_year", "doc"])
+
+
 def postings_of(out: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
     got: dict[str, dict[str, int]] = {}
-    for term, cid, tf in out["search_postings"].select("term", "contribution_id", "tf").rows():
+    for term, cid, tf in with_ids(out).select("term", "contribution_id", "tf").rows():
         got.setdefault(cid, {})[term] = tf
     return got
 
@@ -83,7 +90,7 @@ def test_tokens_are_lowercased_stemmed_and_stopwords_dropped(tmp_path: Path) -> 
     }
     docs = dict(out["search_docs"].select("contribution_id", "doc_length").rows())
     assert docs == {"c1": 3, "c2": 5, "c3": 3, "c4": 0, "c5": 0, "c6": 0}
-    lengths = out["search_postings"].select("contribution_id", "doc_length").unique().rows()
+    lengths = with_ids(out).select("contribution_id", "doc_length").unique().rows()
     assert all(docs[cid] == n for cid, n in lengths)
 
 
@@ -96,14 +103,19 @@ def test_frames_have_the_declared_columns_partition_values_and_order(tmp_path: P
     assert set(postings.select("source", "house", "sitting_year").rows()) == {
         ("pp_text", "Lords", 1999)
     }
-    assert postings.select("term", "contribution_id").rows() == [
-        ("fish", "a"),
-        ("fish", "b"),
-        ("harbour", "a"),
-        ("harbour", "b"),
-        ("silt", "a"),
+    # documents are numbered from 1 in contribution_id order; postings sorted by term, doc
+    assert postings.select("term", "doc").rows() == [
+        ("fish", 1),
+        ("fish", 2),
+        ("harbour", 1),
+        ("harbour", 2),
+        ("silt", 1),
     ]
-    assert docs.select("contribution_id", "doc_length").rows() == [("a", 3), ("b", 2), ("c", 0)]
+    assert docs.select("doc", "contribution_id", "sitting_date", "doc_length").rows() == [
+        (1, "a", date(2024, 3, 5), 3),
+        (2, "b", date(2024, 3, 5), 2),
+        (3, "c", date(2024, 3, 5), 0),
+    ]
 
 
 def test_an_empty_partition_gives_empty_frames(tmp_path: Path) -> None:
@@ -219,6 +231,37 @@ def test_or_scores_equal_the_fts_extension_disjunctive(
     assert got.keys() == expected.keys() and len(got) > 1
     for cid, score in expected.items():
         assert got[cid] == pytest.approx(score, rel=1e-12), cid
+
+
+def test_postings_name_documents_by_number_stored_as_deltas(corpus_warehouse: Warehouse) -> None:
+    """Each partition numbers its contributions 1..n in contribution_id order (search_docs);
+    the published postings files store those numbers delta-encoded, not the id strings."""
+    docs = read_table(corpus_warehouse, SEARCH_DOCS)
+    for (house, year), texts in CORPUS.items():
+        part = docs.filter(pl.col("house") == house, pl.col("sitting_year") == year)
+        assert part.sort("doc").select("doc", "contribution_id").rows() == list(
+            enumerate(sorted(texts), start=1)
+        )
+    files = sorted((corpus_warehouse.tables / SEARCH_POSTINGS.name).rglob("*.parquet"))
+    assert len(files) == len(CORPUS)
+    for file in files:
+        meta = pq.ParquetFile(file).metadata.row_group(0)
+        columns = {meta.column(i).path_in_schema: meta.column(i) for i in range(meta.num_columns)}
+        assert "contribution_id" not in columns
+        assert "DELTA_BINARY_PACKED" in columns["doc"].encodings
+        assert "RLE_DICTIONARY" in columns["term"].encodings
+
+
+@pytest.mark.parametrize("query", ["fishing", "harbour dredging", '"the silt"', "silt -moorland"])
+def test_search_matches_are_search_bm25_by_document_number(
+    corpus_warehouse: Warehouse, query: str
+) -> None:
+    with duckdb.connect(str(corpus_warehouse.duckdb_path), read_only=True) as con:
+        keys = "source, house, sitting_year, doc, score"
+        matches = con.execute(f"select {keys} from search_matches(?) order by all", [query])
+        got = matches.fetchall()
+        bm25 = con.execute(f"select {keys} from search_bm25(?) order by all", [query])
+        assert got == bm25.fetchall() and got
 
 
 def test_an_index_built_bit_by_bit_equals_one_built_at_once(
