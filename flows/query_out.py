@@ -41,6 +41,11 @@ READER_MEMORY_LIMIT = "1GB"
 # and its spill files: beyond this a query fails with DuckDB's clear error instead of filling
 # the disk (its default is 90 % of the free space)
 READER_SPILL_LIMIT = "10GB"
+# A hash join whose build side has at most this many rows filters the scan on its other side
+# with the exact values (DuckDB's default, 50, is min/max only beyond 50): the texts of a phrase
+# search's few hundred candidates are read from their row groups, not from every date between
+# the first and the last (4.3 → 1.3 s for 118 candidates at 7.6×10^6)
+READER_DYNAMIC_IN_FILTER = 1000
 
 
 def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
@@ -54,6 +59,7 @@ def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
         "temp_directory": spill_dir.own(),
         "memory_limit": READER_MEMORY_LIMIT,
         "max_temp_directory_size": READER_SPILL_LIMIT,
+        "dynamic_or_filter_threshold": READER_DYNAMIC_IN_FILTER,
     }
     return duckdb.connect(str(wh.duckdb_path), read_only=True, config=config)
 

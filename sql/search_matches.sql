@@ -280,11 +280,12 @@ phrase_keys as materialized (
     having count(*) = any_value(q.distinct_terms)
 ),
 
--- The IN (subquery) lists below read at most 10,000,000 rows: with that constant limit DuckDB
--- builds its hash table on the list and filters the scan with it (a short list becomes a
--- filter on the Parquet reader); without it, the phrase's estimated size can be so large that
--- it scans every text instead (17 s, not 1.7 s, for one phrase at 7.6×10^6). More candidates
--- than that is an error, never a silent cut.
+-- The IN (subquery) lists below are row values, one semi join each, and read at most
+-- 10,000,000 rows: with that constant limit DuckDB builds its hash table on the list (the keys
+-- of the candidates), streams the scan through it and, for a short list, filters the Parquet
+-- reader with it. Without the limit the estimate can make it build on the scanned rows instead,
+-- ids and texts of every candidate held at once (out of memory at 1 GB for `"legal aid"`,
+-- 376,000 candidates at 7.6×10^6). More candidates than that is an error, never a silent cut.
 phrase_guard as (
     select
         case
@@ -298,64 +299,61 @@ phrase_guard as (
     from (select count(*) as n from phrase_keys)
 ),
 
--- their ids and dates, read from search_docs through IN (subquery) filters on partition and
--- number; the null partitions apart. Empty at plan time when the query cannot hold a phrase
--- (the same constant condition as pre_matched)
-phrase_docs as (
-    select sd.*
+-- the candidates' ids and dates, from search_docs (the null partitions apart). Empty at plan
+-- time when the query cannot hold a phrase (the same constant condition as pre_matched)
+phrase_candidates as materialized (
+    select
+        sd.contribution_id,
+        sd.sitting_date,
+        sd.source,
+        sd.house,
+        sd.sitting_year,
+        sd.doc
     from search_docs as sd
     where
         regexp_matches(
             lower(strip_accents(cast(query_string as varchar))), '"|[a-z][^a-z\s"]+[a-z]'
         )
-        and sd.doc in (select k.doc from phrase_keys as k limit 10000000)
-        and sd.sitting_year in (select k.sitting_year from phrase_keys as k limit 10000000)
-        and sd.house in (select k.house from phrase_keys as k limit 10000000)
-        and sd.source in (select k.source from phrase_keys as k limit 10000000)
+        and (sd.source, sd.house, sd.sitting_year, sd.doc) in (
+            select k.source, k.house, k.sitting_year, k.doc
+            from phrase_keys as k
+            limit 10000000
+        )
     union all
-    select sd.*
+    select
+        sd.contribution_id,
+        sd.sitting_date,
+        sd.source,
+        sd.house,
+        sd.sitting_year,
+        sd.doc
     from search_docs as sd
     where
         regexp_matches(
             lower(strip_accents(cast(query_string as varchar))), '"|[a-z][^a-z\s"]+[a-z]'
         )
         and (sd.house is null or sd.sitting_year is null)
-        and sd.doc in (
-            select k.doc
+        and (sd.source, coalesce(sd.house, ''), coalesce(sd.sitting_year, -1), sd.doc) in (
+            select k.source, coalesce(k.house, ''), coalesce(k.sitting_year, -1), k.doc
             from phrase_keys as k
             where k.house is null or k.sitting_year is null
         )
 ),
 
-phrase_candidates as materialized (
-    select
-        d.contribution_id,
-        d.sitting_date,
-        k.*
-    from phrase_keys as k
-    inner join phrase_docs as d
-        on
-            k.doc = d.doc
-            and k.source = d.source
-            and k.house is not distinct from d.house
-            and k.sitting_year is not distinct from d.sitting_year
-),
-
--- the texts of the phrase candidates, read through IN (subquery) filters on id, date and
--- partition (files are sorted by date in small row groups); the null partitions (undated
--- pages) apart
+-- their texts, by id, date and partition (files are sorted by date in small row groups); the
+-- null partitions (undated pages) apart
 candidate_rows as (
     select
         c.contribution_id,
         c.source,
         c.text
     from contributions as c
-    where
-        c.contribution_id in (select pc.contribution_id from phrase_candidates as pc limit 10000000)
-        and c.sitting_date in (select pc.sitting_date from phrase_candidates as pc limit 10000000)
-        and c.sitting_year in (select pc.sitting_year from phrase_candidates as pc limit 10000000)
-        and c.house in (select pc.house from phrase_candidates as pc limit 10000000)
-        and c.source in (select pc.source from phrase_candidates as pc limit 10000000)
+    where (c.contribution_id, c.sitting_date, c.source) in (
+        select pc.contribution_id, pc.sitting_date, pc.source
+        from phrase_candidates as pc
+        where pc.house is not null and pc.sitting_year is not null
+        limit 10000000
+    )
     union all
     select
         c.contribution_id,
@@ -371,64 +369,76 @@ candidate_rows as (
         )
 ),
 
-candidate_texts as (
+-- every token of the candidates' texts with its position (stopwords counted), tokenised as the
+-- index was, straight from the Parquet scan (a join would hold the texts in a hash table).
+-- Streamed, never held: only the tokens that can stem to a phrase's term are kept
+candidate_tokens as not materialized (
     select
-        pc.*,
-        c.text
-    from phrase_candidates as pc
-    inner join candidate_rows as c
-        on pc.contribution_id = c.contribution_id and pc.source = c.source
-),
-
-candidate_tokens as (
-    select
+        x.contribution_id,
         x.source,
-        x.house,
-        x.sitting_year,
-        x.doc,
-        x.clause,
-        x.alternative,
-        x.negated,
         unnest(x.t) as token,
         unnest(range(len(x.t))) as position
     from (
         select
-            ct.* exclude (text),
-            regexp_extract_all(lower(strip_accents(ct.text)), '[a-z]+') as t
-        from candidate_texts as ct
+            c.contribution_id,
+            c.source,
+            regexp_extract_all(lower(strip_accents(c.text)), '[a-z]+') as t
+        from candidate_rows as c
     ) as x
 ),
 
-candidate_stems as (
+-- the first two letters of every word that can stem to a phrase's term: a Snowball English stem
+-- keeps its word's first two letters (a one-letter stem, its first), but for the exceptional
+-- dying, lying, tying (die, lie, tie); tests/derived/test_search_query.py checks it on every
+-- word of the corpus
+phrase_prefixes as (
+    select left(term, 2) as prefix
+    from query_terms
+    where terms > 1
+    union
+    select q.term || chr(97 + cast(r.i as integer))
+    from query_terms as q, range(26) as r (i)
+    where q.terms > 1 and length(q.term) = 1
+    union
+    select e.prefix
+    from (values ('die', 'dy'), ('lie', 'ly'), ('tie', 'ty')) as e (term, prefix)
+    where e.term in (select term from query_terms where terms > 1)
+),
+
+kept_tokens as materialized (
+    select t.*
+    from candidate_tokens as t
+    where left(t.token, 2) in (select prefix from phrase_prefixes)
+),
+
+kept_stems as (
     select
         token,
         stem(token, 'english') as term
-    from (select distinct token from candidate_tokens)
+    from (select distinct token from kept_tokens)
     where token not in (select word from search_stopwords)
 ),
 
 -- a phrase is found where each of its terms sits at its offset from one start position
 phrase_hits as (
     select
-        ct.source,
-        ct.house,
-        ct.sitting_year,
-        ct.doc,
-        any_value(ct.clause) as clause,
-        any_value(ct.negated) as negated
-    from candidate_tokens as ct
-    inner join candidate_stems as s on ct.token = s.token
-    inner join query_terms as q on ct.alternative = q.alternative and s.term = q.term
-    group by ct.source, ct.house, ct.sitting_year, ct.doc, ct.alternative, ct.position - q.term_offset
+        kt.contribution_id,
+        kt.source,
+        any_value(q.clause) as clause,
+        any_value(q.negated) as negated
+    from kept_tokens as kt
+    inner join kept_stems as s on kt.token = s.token
+    inner join query_terms as q on s.term = q.term and q.terms > 1
+    group by kt.contribution_id, kt.source, q.alternative, kt.position - q.term_offset
     having count(distinct q.term_offset) = any_value(q.terms)
 ),
 
 phrase_found as (
     select
-        ph.source,
-        ph.house,
-        ph.sitting_year,
-        ph.doc,
+        pc.source,
+        pc.house,
+        pc.sitting_year,
+        pc.doc,
         bit_or(
             case
                 when not ph.negated then cast(1 as ubigint) << (ph.clause - 1)
@@ -437,7 +447,9 @@ phrase_found as (
         ) as mask,
         bool_or(ph.negated) as excluded
     from phrase_hits as ph
-    group by all
+    inner join phrase_candidates as pc
+        on ph.contribution_id = pc.contribution_id and ph.source = pc.source
+    group by pc.source, pc.house, pc.sitting_year, pc.doc
 ),
 
 -- without a phrase the word matches are the matches; with one, the candidates whose phrases
