@@ -340,8 +340,8 @@ phrase_candidates as materialized (
         )
 ),
 
--- their texts, by id, date and partition (files are sorted by date in small row groups); the
--- null partitions (undated pages) apart
+-- their texts, by id, date and source (files are sorted by date in small row groups, so a short
+-- list reads only its dates' row groups); the null partitions (undated pages) apart
 candidate_rows as (
     select
         c.contribution_id,
