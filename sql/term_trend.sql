@@ -9,27 +9,45 @@
 create or replace macro term_trend(query_string) as table
 with
 
+-- the matches as the index names them, then their ids and dates (search_docs), then their rows:
+-- each step a row-value IN (subquery) filter, one semi join built on the list, so the scans
+-- read only the row groups holding the matches (search_docs by number, contributions by date)
+-- and nothing of the big tables is held (the lists' constant limit, 10^8 rows, above all of
+-- Hansard, keeps DuckDB's estimate of them small). The null partitions (undated pages) apart: a
+-- null never matches. term_trend('abernethy') at 7.6×10^6: 2.5 → 1.2 s, the same rows
 matches as materialized (
-    select * from search_bm25(query_string)
+    select m.source, m.house, m.sitting_year, m.doc
+    from search_matches(query_string) as m
 ),
 
-contribution_rows as (
-    -- a match's partition by equality (pruned to the partitions of the matches), plus the
-    -- contributions of the null partitions (undated pages), which equality cannot join
-    select * from contributions
-),
-
-undated_rows as (
-    select * from contributions
-    where house is null or sitting_year is null
-),
-
-resolution_rows as (
-    select * from speaker_resolutions
-),
-
-party_rows as (
-    select * from member_parties
+match_docs as materialized (
+    select
+        sd.contribution_id,
+        sd.sitting_date,
+        sd.source,
+        sd.house,
+        sd.sitting_year
+    from search_docs as sd
+    where (sd.source, sd.house, sd.sitting_year, sd.doc) in (
+        select m.source, m.house, m.sitting_year, m.doc
+        from matches as m
+        limit 100000000
+    )
+    union all
+    select
+        sd.contribution_id,
+        sd.sitting_date,
+        sd.source,
+        sd.house,
+        sd.sitting_year
+    from search_docs as sd
+    where
+        (sd.house is null or sd.sitting_year is null)
+        and (sd.source, coalesce(sd.house, ''), coalesce(sd.sitting_year, -1), sd.doc) in (
+            select m.source, coalesce(m.house, ''), coalesce(m.sitting_year, -1), m.doc
+            from matches as m
+            where m.house is null or m.sitting_year is null
+        )
 ),
 
 matched as (
@@ -38,23 +56,39 @@ matched as (
         c.sitting_date,
         c.party as printed_party,
         c.word_count
-    from matches as m
-    inner join contribution_rows as c
-        on
-            m.contribution_id = c.contribution_id
-            and m.source = c.source
-            and m.house = c.house
-            and m.sitting_year = c.sitting_year
+    from contributions as c
+    where (c.contribution_id, c.sitting_date, c.source) in (
+        select md.contribution_id, md.sitting_date, md.source
+        from match_docs as md
+        where md.house is not null and md.sitting_year is not null
+        limit 100000000
+    )
     union all
     select
         c.contribution_id,
         c.sitting_date,
         c.party as printed_party,
         c.word_count
-    from matches as m
-    inner join undated_rows as c
-        on m.contribution_id = c.contribution_id and m.source = c.source
-    where m.house is null or m.sitting_year is null
+    from contributions as c
+    where
+        (c.house is null or c.sitting_year is null)
+        and c.contribution_id in (
+            select md.contribution_id
+            from match_docs as md
+            where md.house is null or md.sitting_year is null
+        )
+),
+
+resolution_rows as (
+    select r.contribution_id, r.member_id
+    from speaker_resolutions as r
+    where r.contribution_id in (
+        select md.contribution_id from match_docs as md limit 100000000
+    )
+),
+
+party_rows as (
+    select * from member_parties
 ),
 
 with_party as (
