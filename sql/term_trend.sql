@@ -1,5 +1,6 @@
 -- term_trend(query_string): how often is a word used over time, by party? Contributions matching
--- the term (as search_contributions finds them: search_bm25, no text read) and their words, per
+-- the query (as the search macros find them: search_matches, whose full query syntax applies;
+-- text is read only to check a phrase) and their words, per
 -- calendar month (a DATE, the first of the month; null for pages with no date) and party: the
 -- speaker's party on the sitting date (party_basis `on_date`), else as printed (`printed`),
 -- else 'Unknown' (party_basis null).
