@@ -300,6 +300,26 @@ def test_interventions(con) -> None:  # noqa: ANN001
     ]
 
 
+def test_interventions_do_not_cross_a_gap_on_a_skipped_row(warehouse: Warehouse) -> None:
+    """A "Later in debate" gap breaks a pair even when it falls on a collective row between the
+    two speakers; a collective row without one is skipped."""
+    turns = [
+        ("x1", "D1", "r2", 1, "Ada Quill", 1, "One.", {}),
+        ("x2", "D1", "r2", 2, None, 0, "", {"gap": True}),  # Ada -> Ben broken here
+        ("x3", "D1", "r2", 3, "Ben Tarrow", 1, "Two.", {}),
+        ("x4", "D1", "r2", 4, None, 0, "", {}),  # skipped: Ben -> Cara
+        ("x5", "D1", "r2", 5, "Cara Voss", 1, "Three.", {}),
+        ("x6", "D1", "r2", 6, "Ada Quill", 1, "Four.", {"gap": True}),  # no Cara -> Ada
+        ("x7", "D1", "r2", 7, "Ben Tarrow", 1, "Five.", {}),
+    ]
+    publish(warehouse, DEBATES, frame(DEBATES, [debate_row("D1")]))
+    publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [contribution_row(t) for t in turns]))
+    refresh_views(warehouse)
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
+        got = rows(con, "select speaker_key, next_speaker_key, pair_count from interventions")
+    assert sorted(got) == [("Ada Quill", "Ben Tarrow", 1), ("Ben Tarrow", "Cara Voss", 1)]
+
+
 def test_department_activity(con) -> None:  # noqa: ANN001
     got = rows(con, "select * from department_activity order by department, location")
     assert got == [
