@@ -144,11 +144,17 @@ def merge(table: Table, old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
 def _write_file(
     table: Table, df: pl.DataFrame, path: Path, metadata: Mapping[str, str] | None = None
 ) -> None:
+    """Write `df` as one Parquet file, a row group at a time: only one row group's rows are
+    ever converted to Arrow (the whole frame at once was two more copies of its text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrow = df.select(table.file_columns).to_arrow().cast(arrow_schema(table))
+    schema = arrow_schema(table)
     if metadata:
-        arrow = arrow.replace_schema_metadata(dict(metadata))
-    pq.write_table(arrow, path, row_group_size=table.row_group, **parquet_options(table))
+        schema = schema.with_metadata(dict(metadata))
+    df = df.select(table.file_columns)
+    with pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
+        for offset in range(0, max(df.height, 1), table.row_group):
+            rows = df.slice(offset, table.row_group).to_arrow().cast(schema)
+            writer.write_table(rows, row_group_size=table.row_group)
 
 
 def parquet_options(table: Table) -> dict[str, Any]:

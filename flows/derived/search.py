@@ -43,9 +43,10 @@ THREADS = 2
 MEMORY_LIMIT = "2GB"
 # A worker process: DuckDB spills to its own directory beyond this. Measured on a 50 k
 # contribution partition (one process, fresh): 512MB → 787 MB peak RSS, 4.3 s; 256MB → 517 MB,
-# 4.0 s; 128MB → 353 MB, 4.4 s; 64MB → 290 MB, 4.5 s. Spilling costs almost nothing here, and a
-# worker's memory then no longer grows with the partition.
-WORKER_MEMORY_LIMIT = "128MB"
+# 4.0 s; 128MB → 353 MB, 4.4 s; 64MB → 247 MB, 2.8 s, and 252 MB on a 91 k-row
+# TheyWorkForYou partition (165 MB of text); 32MB runs out of memory. Spilling costs almost
+# nothing here, and a worker's memory then no longer grows with the partition.
+WORKER_MEMORY_LIMIT = "64MB"
 
 # fts's tokenize() with its empty-token filter: the runs of a-z of lower(strip_accents(text)).
 TOKENS_SQL = "regexp_split_to_array(lower(strip_accents({text})), '[^a-z]+')"
