@@ -5,6 +5,13 @@ in a pipe it is tab-separated text with a header (tabs and newlines inside value
 `\\t` and `\\n`), which `cut`, `sort`, `column -t` and spreadsheets read. `--format` picks one
 explicitly (table, tsv, csv, json). `--out FILE` writes the whole result by its extension
 (.csv, .tsv, .parquet, .json) through DuckDB, streaming, and says how many rows it wrote.
+
+Read-only for real: a query is one or more SELECT statements (WITH, FROM, DESCRIBE, SHOW,
+SUMMARIZE and EXPLAIN of those included), checked by DuckDB's own parser before it runs; the
+connection then reads only the warehouse's tables folder (no other file, no ATTACH, no
+extension install) and its settings are locked, so a query can neither write a file nor lift
+the limits. `--out FILE` is the way to save a result: the same check, and that one file made
+writable.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -48,7 +56,38 @@ READER_SPILL_LIMIT = "10GB"
 READER_DYNAMIC_IN_FILTER = 1000
 
 
-def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
+class NotReadOnly(ValueError):
+    """A statement that is not a query: hansard sql refuses it before anything runs."""
+
+
+ALLOWED = "SELECT (with WITH, FROM, DESCRIBE, SHOW, SUMMARIZE) and EXPLAIN of a SELECT"
+_EXPLAIN = re.compile(r"\s*explain\s+(?:analy[sz]e\s+)?(.*)\Z", re.IGNORECASE | re.DOTALL)
+
+
+def check_read_only(sql_text: str) -> int:
+    """Raise NotReadOnly unless every statement is a query; returns how many there are."""
+    import duckdb
+
+    statements = duckdb.extract_statements(sql_text)
+    for n, statement in enumerate(statements, start=1):
+        kind = statement.type
+        if kind == duckdb.StatementType.EXPLAIN:
+            inner = _EXPLAIN.match(statement.query)
+            if inner and check_read_only(inner.group(1)) == 1:
+                continue
+        elif kind == duckdb.StatementType.SELECT:
+            continue
+        name = kind.name if hasattr(kind, "name") else str(kind)
+        raise NotReadOnly(
+            f"statement {n} is {name}: hansard sql runs read-only queries ({ALLOWED}); "
+            "to save a result, use --out FILE (.csv, .tsv, .parquet, .json)"
+        )
+    return len(statements)
+
+
+def connect(wh: Warehouse, *, writable: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The warehouse's DuckDB file, read-only, sandboxed: only its tables readable, nothing
+    writable but `writable`, configuration locked."""
     import duckdb
 
     if not wh.duckdb_path.exists():
@@ -61,10 +100,35 @@ def connect(wh: Warehouse) -> duckdb.DuckDBPyConnection:
         "max_temp_directory_size": READER_SPILL_LIMIT,
         "dynamic_or_filter_threshold": READER_DYNAMIC_IN_FILTER,
     }
-    return duckdb.connect(str(wh.duckdb_path), read_only=True, config=config)
+    con = duckdb.connect(str(wh.duckdb_path), read_only=True, config=config)
+    try:
+        _sandbox(con, wh, writable)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sandbox(con: duckdb.DuckDBPyConnection, wh: Warehouse, writable: Path | None) -> None:
+    import duckdb
+
+    try:
+        con.execute("load fts")  # the search macros' stem(); no loading once locked
+    except duckdb.Error:
+        from flows.core.views import load_fts
+
+        load_fts(con)  # not installed yet on this machine: from the pinned wheel
+    con.execute("set allowed_directories = $d", {"d": [f"{wh.tables.resolve()}/"]})
+    if writable is not None:  # and the temporary file DuckDB's COPY writes first, beside it
+        out = writable.resolve()
+        paths = [str(out), str(out.with_name(f"tmp_{out.name}"))]
+        con.execute("set allowed_paths = $p", {"p": paths})
+    con.execute("set enable_external_access = false")
+    con.execute("set lock_configuration = true")
 
 
 def query(wh: Warehouse, sql_text: str) -> tuple[list[str], list[tuple]]:
+    check_read_only(sql_text)
     con = connect(wh)
     try:
         cur = con.execute(sql_text)
@@ -135,10 +199,12 @@ def export(wh: Warehouse, sql_text: str, out: Path) -> int:
         "parquet": "(FORMAT parquet, COMPRESSION zstd)",
         "json": "(FORMAT json, ARRAY true)",
     }[kind]
+    body = sql_text.strip().rstrip(";")
+    if check_read_only(body) != 1:
+        raise NotReadOnly("--out takes one query, not several statements")
     out.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(wh)
+    con = connect(wh, writable=out)
     try:
-        body = sql_text.strip().rstrip(";")
         target = str(out).replace("'", "''")
         (count,) = con.execute(f"COPY ({body}) TO '{target}' {options}").fetchone() or (0,)
     finally:

@@ -126,6 +126,46 @@ def test_sql_out_writes_csv_parquet_and_json(wh: str, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and ".parquet" in bad.output
 
 
+def test_sql_is_read_only_for_real(wh: str, tmp_path: Path) -> None:
+    """No statement of `hansard sql` writes a file or reads one outside the warehouse, and the
+    limits cannot be lifted from a query; the published partition is untouched."""
+    part = next((Path(wh) / "tables" / "contributions").rglob("part-0.parquet"))
+    before = part.read_bytes()
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the warehouse's")
+    refused = {
+        f"copy (select 1 as x) to '{part}' (format parquet)": "statement 1 is COPY",
+        f"select 1; copy (select 1) to '{tmp_path / 'x.csv'}'": "statement 2 is COPY",
+        f"explain analyze copy (select 1) to '{tmp_path / 'x.csv'}'": "is COPY",
+        f"attach '{tmp_path / 'x.db'}'": "is ATTACH",
+        "set enable_external_access = true": "is SET",
+        "install httpfs": "is LOAD",  # DuckDB parses INSTALL as a LOAD statement
+        f"select content from read_text('{outside}')": "Permission Error",
+        f"select * from read_csv('{outside}')": "Permission Error",
+    }
+    for query, reason in refused.items():
+        result = CliRunner().invoke(app, ["sql", "-w", wh, query])
+        assert result.exit_code == 1, (query, result.output)
+        assert reason in result.output, (query, result.output)
+    assert part.read_bytes() == before
+    assert not list(tmp_path.glob("x.*"))
+    # a query still reads every table and the search macros (fts loaded before the lock)
+    ok = CliRunner().invoke(
+        app, ["sql", "-w", wh, "-f", "tsv", "select count(*) from search_top('minister', 3)"]
+    )
+    assert ok.exit_code == 0 and ok.output.splitlines()[1] in {"0", "1", "2", "3"}, ok.output
+    explained = CliRunner().invoke(app, ["sql", "-w", wh, "explain select 1"])
+    assert explained.exit_code == 0, explained.output
+    # --out writes its one file (again over an existing one), and takes one query only
+    out = tmp_path / "n.parquet"
+    for _ in range(2):
+        wrote = CliRunner().invoke(app, ["sql", "-w", wh, "--out", str(out), "select 42 as n"])
+        assert wrote.exit_code == 0, wrote.output
+    assert pl.read_parquet(out)["n"].to_list() == [42]
+    two = CliRunner().invoke(app, ["sql", "-w", wh, "--out", str(out), "select 1; select 2"])
+    assert two.exit_code == 1 and "one query" in two.output
+
+
 def test_every_registered_source_is_reachable_from_cli_config_and_rebuild(
     wh: str, tmp_path: Path
 ) -> None:
