@@ -3,8 +3,13 @@
 Polite by construction: a descriptive User-Agent, timeouts, a cap on requests in flight and on
 requests per second (shared by all threads), retries with exponential backoff and full jitter
 on timeouts, connection errors, truncated bodies, 429 and 5xx, honouring Retry-After (seconds
-or an HTTP date), and a response-size limit. When retries run out the error names the URL, the
-attempts and the last failure. Nothing else in the code base constructs an httpx client.
+or an HTTP date), a response-size limit and a total deadline per attempt (a body that trickles
+in is cut off, however often the socket reads succeed). Redirects are followed only within the
+requested origin (scheme, host and port): a redirect elsewhere is an error, so a body is never
+stored under a URL it did not come from. A URL httpx cannot build (a NUL in an id) is a
+FetchError for that URL, never a crash of the run. When retries run out the error names the
+URL, the attempts and the last failure. Nothing else in the code base constructs an httpx
+client.
 """
 
 from __future__ import annotations
@@ -38,9 +43,17 @@ class HttpSettings:
     backoff_max_s: float = 30.0
     max_retry_after_s: float = 300.0
     max_response_bytes: int = 64 * 2**20
+    deadline_s: float = 300.0  # one attempt, from the request to the body's last byte
+    max_redirects: int = 5
 
     def __post_init__(self) -> None:
-        if self.max_rps <= 0 or self.max_concurrency < 1 or self.max_attempts < 1:
+        if (
+            self.max_rps <= 0
+            or self.max_concurrency < 1
+            or self.max_attempts < 1
+            or self.deadline_s <= 0
+            or self.max_redirects < 0
+        ):
             raise ValueError(f"invalid HTTP settings: {self}")
 
 
@@ -126,7 +139,7 @@ class HttpClient:
             },
             timeout=httpx.Timeout(s.timeout_s, connect=s.connect_timeout_s),
             limits=httpx.Limits(max_connections=s.max_concurrency),
-            follow_redirects=True,
+            follow_redirects=False,  # followed by _attempt, within the origin only
             transport=transport,
         )
         self._slots = threading.BoundedSemaphore(s.max_concurrency)
@@ -159,7 +172,10 @@ class HttpClient:
         query is in `Fetched.url`)."""
         items = params.items() if isinstance(params, Mapping) else (params or ())
         pairs = [(k, str(v)) for k, v in items]
-        full = str(httpx.URL(url, params=pairs) if pairs else httpx.URL(url))
+        try:
+            full = str(httpx.URL(url, params=pairs) if pairs else httpx.URL(url))
+        except (httpx.InvalidURL, TypeError, ValueError) as e:
+            raise FetchError(repr(url), 0, f"not a valid URL: {e}") from None
         joined: dict[str, str] = {}
         for k, v in pairs:
             joined[k] = f"{joined[k]},{v}" if k in joined else v
@@ -195,16 +211,29 @@ class HttpClient:
         with self._slots:
             with self._count_lock:
                 self.requests_made += 1
+            deadline = time.monotonic() + self.settings.deadline_s
+            target, query = httpx.URL(full), None
             try:
-                with self._client.stream("GET", url, params=pairs or None) as resp:
-                    if resp.status_code in RETRY_STATUSES:
-                        wait = retry_after_seconds(resp.headers.get("Retry-After"))
-                        raise _Retry(f"HTTP {resp.status_code}", wait)
-                    body = self._read_limited(resp, full, attempt)
+                for _hop in range(self.settings.max_redirects + 1):
+                    with self._client.stream("GET", target, params=query) as resp:
+                        if resp.is_redirect:
+                            target = self._same_origin(full, target, resp, attempt)
+                            continue
+                        if resp.status_code in RETRY_STATUSES:
+                            wait = retry_after_seconds(resp.headers.get("Retry-After"))
+                            raise _Retry(f"HTTP {resp.status_code}", wait)
+                        body = self._read_limited(resp, full, attempt, deadline)
+                        break
+                else:
+                    raise FetchError(
+                        full, attempt, f"more than {self.settings.max_redirects} redirects"
+                    )
             except httpx.TimeoutException as e:
                 raise _Retry(f"timeout ({type(e).__name__})") from None
             except (httpx.TransportError, httpx.DecodingError) as e:
                 raise _Retry(f"{type(e).__name__}: {e}") from None
+            except httpx.InvalidURL as e:
+                raise FetchError(full, attempt, f"not a valid URL: {e}") from None
         return Fetched(
             full,
             params,
@@ -215,7 +244,25 @@ class HttpClient:
             attempt,
         )
 
-    def _read_limited(self, resp: httpx.Response, full: str, attempt: int) -> bytes:
+    @staticmethod
+    def _same_origin(
+        full: str, current: httpx.URL, resp: httpx.Response, attempt: int
+    ) -> httpx.URL:
+        """Where a redirect points, if it stays within the requested origin; else FetchError."""
+        location = resp.headers.get("Location", "")
+        nxt = current.join(location)
+        start = httpx.URL(full)
+        if (nxt.scheme, nxt.host, nxt.port) != (start.scheme, start.host, start.port):
+            raise FetchError(
+                full,
+                attempt,
+                f"HTTP {resp.status_code} redirect to another origin refused: {location}",
+            )
+        return nxt
+
+    def _read_limited(
+        self, resp: httpx.Response, full: str, attempt: int, deadline: float
+    ) -> bytes:
         limit = self.settings.max_response_bytes
         declared = resp.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -227,5 +274,12 @@ class HttpClient:
             size += len(chunk)
             if size > limit:
                 raise FetchError(full, attempt, f"response exceeds the {limit}-byte limit")
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    full,
+                    attempt,
+                    f"the {self.settings.deadline_s:g} s deadline passed with {size} bytes "
+                    "of the body received (a body this slow is not retried)",
+                )
             chunks.append(chunk)
         return b"".join(chunks)

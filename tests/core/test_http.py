@@ -152,6 +152,46 @@ def test_response_size_limit(server: ReplayServer) -> None:
         c.get(server.url + "/big.json")
 
 
+def test_redirects_stay_within_the_origin(server: ReplayServer) -> None:
+    """A same-origin redirect is followed; one to another origin is refused unfollowed (its
+    body would be stored under the URL asked for), and is not retried."""
+    server.set(
+        faults=[{"match": "/moved", "kind": "redirect", "location": PATH + "?house=Commons"}]
+    )
+    with client() as c:
+        got = c.get(server.url + "/moved")
+    assert got.ok and got.body == b'"2031-02-04T00:00:00"'
+    assert got.url == server.url + "/moved"  # stored under the URL asked for
+    with ReplayServer(Routes()) as other:
+        elsewhere = other.url + PATH + "?house=Commons"
+        server.set(faults=[{"match": "/away", "kind": "redirect", "location": elsewhere}])
+        with client() as c, pytest.raises(FetchError, match="another origin refused") as e:
+            c.get(server.url + "/away")
+        assert e.value.attempts == 1
+        assert other.requests == []
+    server.set(faults=[{"match": "/loop", "kind": "redirect", "location": "/loop", "times": None}])
+    with client(max_redirects=3) as c, pytest.raises(FetchError, match="more than 3 redirects"):
+        c.get(server.url + "/loop")
+    assert len([r for r in server.requests if r.path == "/loop"]) == 4
+
+
+def test_a_trickling_body_is_cut_off_at_the_deadline(server: ReplayServer) -> None:
+    """Every read succeeds within the socket timeout, but the attempt has a total deadline."""
+    server.set(faults=[{"match": "/big.json", "kind": "drip", "seconds": 0.05}])
+    with client(timeout_s=5.0, deadline_s=0.3) as c, pytest.raises(FetchError) as e:
+        c.get(server.url + "/big.json")
+    assert "deadline passed" in e.value.reason and e.value.attempts == 1
+    received = int(re.search(r"with (\d+) bytes", e.value.reason).group(1))  # type: ignore[union-attr]
+    assert 0 < received < 5000
+    assert len([r for r in server.requests if r.path == "/big.json"]) == 1
+
+
+def test_a_url_httpx_cannot_build_is_a_fetch_error(server: ReplayServer) -> None:
+    with client() as c, pytest.raises(FetchError, match="not a valid URL"):
+        c.get(server.url + "/debates/item/\x00abc.json")
+    assert server.requests == []
+
+
 def test_retry_after_forms() -> None:
     now = datetime(2031, 2, 4, 12, 0, tzinfo=UTC)
     assert retry_after_seconds("7") == 7.0

@@ -26,7 +26,9 @@ re-exported here.
 `status` (default 503) with `Retry-After: retry_after` when given (seconds or an HTTP-date);
 `timeout` stalls `seconds` (default 30; set it above the client's timeout) and then answers
 normally; `truncate` declares the full Content-Length, sends half the body and closes;
-`malformed` answers 200 with invalid JSON; `reset` aborts the connection (TCP RST) unanswered.
+`malformed` answers 200 with invalid JSON; `reset` aborts the connection (TCP RST) unanswered;
+`redirect` answers `status` (301/302/303/307/308; default 302) with `Location: location`;
+`drip` sends the headers, then the body one byte every `seconds` (a slowloris).
 `GET /_control` shows the settings, remaining faults and per-route hit counts;
 `GET /_control/requests` the request log; `POST /_control/reset` restores the start-up
 settings and clears the log. Control requests are neither delayed, faulted nor logged.
@@ -82,7 +84,8 @@ __all__ = [
 
 HOST = "127.0.0.1"
 CONTROL_PATH = "/_control"
-FAULT_KINDS = ("status", "timeout", "truncate", "malformed", "reset")
+FAULT_KINDS = ("status", "timeout", "truncate", "malformed", "reset", "redirect", "drip")
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass
@@ -93,6 +96,7 @@ class Fault:
     retry_after: int | str | None = None
     seconds: float = 30.0
     times: int | None = 1
+    location: str = ""
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any] | Fault) -> Fault:
@@ -114,7 +118,12 @@ class Fault:
             problems.append(f"kind must be one of {FAULT_KINDS}")
         if not isinstance(self.match, str):
             problems.append("match must be a string")
-        if type(self.status) is not int or not 400 <= self.status <= 599:
+        if self.kind == "redirect":
+            if self.status == 503:  # the default of the other kinds
+                self.status = 302
+            if self.status not in REDIRECTS or not self.location:
+                problems.append(f"a redirect needs a status in {REDIRECTS} and a location")
+        elif type(self.status) is not int or not 400 <= self.status <= 599:
             problems.append("status must be an int 400-599")
         if self.retry_after is not None and type(self.retry_after) not in (int, str):
             problems.append("retry_after must be whole seconds or an HTTP-date string")
@@ -278,6 +287,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(reply, record)
         if fault.kind == "malformed":
             return self._send(Reply(200, _malformed(reply.body)), record)
+        if fault.kind == "redirect":
+            moved = Reply(fault.status, b"", (("Location", fault.location),))
+            return self._send(moved, record)
+        if fault.kind == "drip":
+            return self._drip(reply, record, fault.seconds)
         if fault.kind == "truncate":
             sent = reply.body[: len(reply.body) // 2]
             self._send(
@@ -321,6 +335,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except OSError:  # the client has gone (it timed out, or closed early)
             self.close_connection = True
+
+    def _drip(self, reply: Reply, record: RequestRecord, seconds: float) -> None:
+        """The full headers, then the body a byte at a time until sent or the client leaves."""
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.flush()
+            record.status = reply.status
+            for i in range(len(reply.body)):
+                if self.server.knobs.stopping.wait(seconds):
+                    break
+                self.wfile.write(reply.body[i : i + 1])
+                self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
 
     def _abort(self) -> None:
         """Close without a response, with SO_LINGER 0 so the client sees a TCP reset."""
