@@ -350,7 +350,8 @@ REJECTS = Table(
             STR,
             False,
             "Short code: empty, binary, encoding, no_speakers, unknown_line, truncated, "
-            "unreadable, header_incomplete (a warning: the block's speeches are kept, with "
+            "unreadable, refused (a file name that is not UTF-8, a dangling link, a link out of "
+            "the folder given), header_incomplete (a warning: the block's speeches are kept, with "
             "what its header lacks left null); TheyWorkForYou XML adds hostile_xml, malformed, "
             "too_large, "
             "unknown_element, unknown_file, unknown_vote, missing_field, duplicate_id, "

@@ -20,14 +20,15 @@ from flows.core.source import Acquired
 from flows.core.warehouse import Warehouse
 
 
-def unreadable(path: Path, why: str, source: str) -> dict:
-    """A reject row for an input that could not be read at all (no raw bytes)."""
-    ref = str(path.resolve())
+def unreadable(path: Path, why: str, source: str, *, reason: str = "unreadable") -> dict:
+    """A reject row for an input that could not be read at all, or was refused (no raw
+    bytes)."""
+    ref = raw_zone.shown(str(path.absolute()))
     return {
         "source": source,
         "source_ref": ref,
-        "reason": "unreadable",
-        "detail": f"{ref}: cannot be read: {why}",
+        "reason": reason,
+        "detail": f"{ref}: {'refused' if reason == 'refused' else 'cannot be read'}: {why}",
         "rejected_at": datetime.now(UTC),
         "raw_sha256": None,
     }
@@ -50,26 +51,50 @@ class Walked:
     files: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
     skipped: int = 0  # files in folders that are not inputs of this source
+    refused: list[tuple[Path, str]] = field(default_factory=list)  # (file, why): rejects
 
 
 def walk(paths: Iterable[str | Path], pattern: str, accept: Callable[[Path], bool]) -> Walked:
     """Files named directly, and in folders (recursively, hidden ones skipped, in name order)
-    the files matching `pattern` that `accept` takes."""
+    the files matching `pattern` that `accept` takes. Refused, as rejects: a name that is not
+    valid UTF-8, a dangling symbolic link, and a file in a folder that is really elsewhere (a
+    link out of the folder: an inbox must not be a way to read any file of the machine)."""
     out = Walked()
     for p in map(Path, paths):
         if p.is_dir():
+            root = p.resolve()
             for f in sorted(p.rglob(pattern)):
-                if not f.is_file() or any(part.startswith(".") for part in f.parts[-2:]):
+                if any(part.startswith(".") for part in f.parts[-2:]):
                     continue
-                if accept(f):
+                why = _refusal(f, root)
+                if why:
+                    out.refused.append((f, why))
+                elif not f.is_file():
+                    continue
+                elif accept(f):
                     out.files.append(f)
                 else:
                     out.skipped += 1
         elif p.is_file():
-            out.files.append(p)
+            why = _refusal(p, None)
+            if why:
+                out.refused.append((p, why))
+            else:
+                out.files.append(p)
         else:
             out.missing.append(p)
     return out
+
+
+def _refusal(f: Path, root: Path | None) -> str | None:
+    """Why a file found under `root` (or named by the user: None) is not stored, if it is not."""
+    if raw_zone.shown(str(f)) != str(f):
+        return "its name is not valid UTF-8 (rename the file)"
+    if f.is_symlink() and not f.exists():
+        return f"a dangling symbolic link (to {raw_zone.shown(str(f.readlink()))})"
+    if root is not None and f.exists() and not f.resolve().is_relative_to(root):
+        return f"a link to {raw_zone.shown(str(f.resolve()))}, outside the folder {root}"
+    return None
 
 
 @dataclass
@@ -184,11 +209,12 @@ def _collect(out: Stored, chunks: list[list[Path]], results: list[list], raw_sou
 def acquired_files(walked: Walked, stored: Stored, source: str) -> Acquired:
     """What storing walked files did, as the engine's Acquired."""
     missing = [unreadable(p, "no such file or folder", source) for p in walked.missing]
+    refused = [unreadable(p, why, source, reason="refused") for p, why in walked.refused]
     return Acquired(
-        seen=len(walked.files) + len(walked.missing),
+        seen=len(walked.files) + len(walked.missing) + len(walked.refused),
         new=len(stored.new),
         unchanged=stored.unchanged,
-        rejects=missing + stored.rejects,
+        rejects=missing + refused + stored.rejects,
     )
 
 

@@ -41,7 +41,15 @@ class RawEntry:
     @classmethod
     def from_json(cls, text: str) -> RawEntry:
         data = json.loads(text)
+        for name in ("original_path", "document_key"):  # a manifest from before names were checked
+            data[name] = shown(data[name])
         return cls(**data | {"ingested_at": datetime.fromisoformat(data["ingested_at"])})
+
+
+def shown(text: str) -> str:
+    """`text` as valid UTF-8: a file name's undecodable bytes (Python's surrogate escapes)
+    written as \\xNN, so a name can always be stored, shown and put in a table."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 FIELDS = tuple(f.name for f in fields(RawEntry))

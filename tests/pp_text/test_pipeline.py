@@ -253,6 +253,56 @@ def test_missing_path_is_a_reject_not_a_crash(warehouse: Warehouse, tmp_path: Pa
     assert "no such file" in rejects["detail"][0]
 
 
+def test_refused_inputs_are_rejects_and_never_reach_the_raw_zone(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """A name that is not UTF-8, a dangling link and a link out of the folder: each a reject
+    naming the file and why; the run publishes the rest, and later runs and rebuild work."""
+    pages = sorted(SAMPLE.glob("*.txt"))
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    (inbox / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (inbox / pages[0].name).write_bytes(pages[0].read_bytes())
+    (inbox / "sub" / pages[1].name).write_bytes(pages[1].read_bytes())
+    (inbox / "inside.txt").symlink_to(inbox / "sub" / pages[1].name)  # stays in: taken
+    bad_name = os.fsencode(inbox) + b"/caf\xe9.txt"  # Latin-1, not UTF-8
+    with open(bad_name, "wb") as f:  # noqa: PTH123 (a bytes path)
+        f.write(pages[2].read_bytes())
+    (inbox / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    secret = outside / "secret.txt"
+    secret.write_bytes(pages[3].read_bytes())
+    (inbox / "secret.txt").symlink_to(secret)
+
+    summary = ingest_text([inbox], str(warehouse.root))
+    assert summary.rejects == 3
+    rejects = read_table(warehouse, REJECTS).sort("source_ref")
+    assert rejects["reason"].to_list() == ["refused"] * 3
+    refs = rejects["source_ref"].to_list()
+    assert refs == [f"{inbox}/caf\\xe9.txt", f"{inbox}/dangling.txt", f"{inbox}/secret.txt"]
+    details = " ".join(rejects["detail"])
+    assert "not valid UTF-8" in details and "dangling symbolic link" in details
+    assert f"a link to {secret}, outside the folder {inbox}" in details
+    stored = {e.raw_sha256 for e in raw_zone.entries(warehouse, "pp_text")}
+    assert hashlib.sha256(secret.read_bytes()).hexdigest() not in stored
+    assert hashlib.sha256(pages[2].read_bytes()).hexdigest() not in stored
+    assert len(stored) == 2
+    assert ingest_text([inbox], str(warehouse.root)).inputs_new == 0
+    assert rebuild(str(warehouse.root)).contributions == summary.contributions
+
+
+def test_a_manifest_naming_an_undecodable_file_does_not_break_later_runs(
+    warehouse: Warehouse,
+) -> None:
+    """A manifest written before names were checked (a surrogate escape in original_path)
+    is read with the name made valid, by the next run and by rebuild."""
+    page = sorted(SAMPLE.glob("*.txt"))[0]
+    raw_zone.store(warehouse, "pp_text", page.read_bytes(), "/inbox/caf\udce9.txt")
+    assert ingest_text([], str(warehouse.root)).contributions > 0
+    names = read_table(warehouse, TABLES["raw_inputs"])["original_path"].to_list()
+    assert names == ["/inbox/caf\\xe9.txt"]
+    assert rebuild(str(warehouse.root)).contributions > 0
+
+
 def test_parquet_is_readable_directly_with_typed_partitions(warehouse: Warehouse) -> None:
     ingest_text([str(SAMPLE)], str(warehouse.root))
     root = warehouse.table_dir("contributions")
