@@ -31,6 +31,7 @@ from pydantic_settings import (
 
 from flows.core.cron import check_cron
 from flows.core.runner import RUNNERS, RunnerSettings
+from flows.core.settings_types import PathText
 from flows.sources import CATALOG
 
 DEFAULT_FILE = "hansard.toml"
@@ -45,7 +46,7 @@ class _Section(BaseModel):
 
 
 class WarehouseSection(_Section):
-    root: str | None = None  # default: $HANSARD_WAREHOUSE, else ./warehouse
+    root: PathText | None = None  # default: $HANSARD_WAREHOUSE, else ./warehouse
 
 
 class SourcesSection(_Section):
@@ -178,9 +179,12 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
         if not chosen.is_file():
             raise ConfigError(f"{chosen}: no such file")
         try:
-            tomllib.loads(chosen.read_text())
+            tomllib.loads(chosen.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as e:
             raise ConfigError(f"{chosen}: {e}") from None
+        except UnicodeDecodeError as e:
+            message = f"not UTF-8 text (byte {e.start}): not a TOML file"
+            raise ConfigError(f"{chosen}: {message}") from None
     bound = type("BoundConfig", (_model(),), {"TOML": chosen, "ENVIRON": env})
     try:
         return bound()

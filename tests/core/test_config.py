@@ -68,6 +68,13 @@ def test_cron_refused_as_the_scheduler_refuses_it(cron: str) -> None:
         ('[run]\nrunner = "cloud"\n', {}, r"run\.runner"),
         ('[twfy_xml]\nfolders = ["nope"]\n', {}, r"twfy_xml\.folders: must be among"),
         ("[hansard_api\n", {}, "h.toml"),
+        ('[hansard_api]\nbase_url = "https://h.example/a b"\n', {}, "cannot hold ' '"),
+        ('[hansard_api]\nbase_url = "https://h.example/\\u0000"\n', {}, "cannot hold '\\\\x00'"),
+        ('[hansard_api]\nbase_url = "https://h.example:x/"\n', {}, "not a valid URL"),
+        ('[hansard_api]\nbase_url = "ftp://h.example/"\n', {}, "not an http"),
+        ('[members]\nbase_url = "https:///path"\n', {}, "with a host"),
+        ('[warehouse]\nroot = ""\n', {}, r"warehouse\.root: an empty path"),
+        ('[warehouse]\nroot = "a\\u0000b"\n', {}, "NUL"),
     ],
 )
 def test_invalid_config_is_a_clear_error(
@@ -77,6 +84,13 @@ def test_invalid_config_is_a_clear_error(
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_config(path, env=env)
+
+
+def test_a_binary_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.toml"
+    path.write_bytes(b"[run]\n\xff\xfe\x00garbage")
+    with pytest.raises(ConfigError, match=r"h\.toml: not UTF-8 text \(byte 6\)"):
+        load_config(path, env={})
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
