@@ -550,7 +550,8 @@ def _parse(  # noqa: PLR0913
     def tasks() -> Iterator[tuple[Any, ...]]:
         for n, b in enumerate(group.batches, start=1):
             keys.extend((i.key, i.shas) for i in b)
-            yield (str(ctx.wh.root), source.parse, b, str(spill_root), n, source.tables)
+            root, spill_at = str(ctx.wh.root), str(spill_root)
+            yield (root, source.parse, b, spill_at, n, source.tables, source.name)
 
     with phase(f"{source.name}: parsing", group.count, LOG) as step:
         runner = ctx.executor(group.count, group.size)

@@ -351,7 +351,8 @@ REJECTS = Table(
             False,
             "Short code: empty, binary, encoding, no_speakers, unknown_line, truncated, "
             "unreadable, refused (a file name that is not UTF-8, a dangling link, a link out of "
-            "the folder given), header_incomplete (a warning: the block's speeches are kept, with "
+            "the folder given), corrupt_raw (a raw-zone object missing or not matching its "
+            "sha256), header_incomplete (a warning: the block's speeches are kept, with "
             "what its header lacks left null); TheyWorkForYou XML adds hostile_xml, malformed, "
             "too_large, "
             "unknown_element, unknown_file, unknown_vote, missing_field, duplicate_id, "

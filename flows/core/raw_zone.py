@@ -87,7 +87,11 @@ def store(
     entry_id = sha if key is None else f"{sha}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
     manifest = _manifest_path(wh, source, entry_id)
     if manifest.exists():
-        return RawEntry.from_json(manifest.read_text()), False
+        known = RawEntry.from_json(manifest.read_text())
+        obj = wh.root / known.raw_path
+        if not obj.exists() or obj.stat().st_size != len(data):  # lost or cut: put back
+            write_atomic(obj, data)
+        return known, False
     named = original_path if key is None else urlsplit(original_path).path
     suffix = Path(named).suffix[:8] or (".json" if key else ".bin")
     rel = Path("raw") / source / "objects" / sha[:2] / f"{sha}{suffix}"
@@ -144,5 +148,25 @@ def current(all_entries: list[RawEntry]) -> dict[str, RawEntry]:
     return latest
 
 
+class CorruptObject(ValueError):
+    """A raw object whose bytes are not the ones stored (missing, or changed on disk)."""
+
+    def __init__(self, entry: RawEntry, why: str) -> None:
+        super().__init__(
+            f"raw object {entry.raw_path} of {entry.original_path}: {why}; restore it (a "
+            "missing or cut object is put back by ingesting the input again), then run "
+            "`hansard rebuild`"
+        )
+        self.entry, self.why = entry, why
+
+
 def read_bytes(wh: Warehouse, entry: RawEntry) -> bytes:
-    return (wh.root / entry.raw_path).read_bytes()
+    """An object's bytes, checked against its sha256 (a flipped bit is never parsed)."""
+    try:
+        data = (wh.root / entry.raw_path).read_bytes()
+    except FileNotFoundError:
+        raise CorruptObject(entry, "missing") from None
+    got = hashlib.sha256(data).hexdigest()
+    if got != entry.raw_sha256:
+        raise CorruptObject(entry, f"its sha256 is {got}, not {entry.raw_sha256}")
+    return data

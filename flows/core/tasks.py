@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.core import spill
+from flows.core import raw_zone, spill
 from flows.core.publish import Staged, stage_partition
 from flows.core.raw_zone import RawEntry
 from flows.core.source import Rows, WorkItem
@@ -44,6 +44,7 @@ def parse_batch(
     spill_root: str,
     batch: int,
     tables: Sequence[str],
+    source: str,
 ) -> BatchResult:
     """Parse every item of one batch and spill its rows, table by table and partition by
     partition. Row dicts live only until a few thousand of them are made a frame, in this
@@ -55,7 +56,13 @@ def parse_batch(
     frames: dict[str, list[pl.DataFrame]] = {name: [] for name in tables}
     pending = 0
     for item in items:
-        for name, got in parse(wh, item).items():
+        try:
+            parsed = parse(wh, item)
+        except raw_zone.CorruptObject as e:
+            if "rejects" not in rows:
+                raise
+            parsed = {"rejects": [corrupt_reject(source, e)]}
+        for name, got in parsed.items():
             if name not in rows:
                 raise ValueError(f"parse of {item.key} gave rows of {name}, not one of {tables}")
             rows[name].extend(got)
@@ -89,6 +96,19 @@ def parse_batch(
         sum(i.size for i in items),
         counts.get("rejects", 0),
     )
+
+
+def corrupt_reject(source: str, e: raw_zone.CorruptObject) -> dict:
+    """A reject row for an input whose raw object is missing or changed: the rest of the run
+    goes on without it (its rows, if published before, are not kept by a rebuild)."""
+    return {
+        "source": source,
+        "source_ref": e.entry.original_path,
+        "reason": "corrupt_raw",
+        "detail": str(e),
+        "rejected_at": e.entry.ingested_at,
+        "raw_sha256": e.entry.raw_sha256,
+    }
 
 
 def prefetch(wh: Warehouse, entries: Sequence[RawEntry]) -> None:

@@ -303,6 +303,34 @@ def test_a_manifest_naming_an_undecodable_file_does_not_break_later_runs(
     assert rebuild(str(warehouse.root)).contributions > 0
 
 
+def test_a_corrupt_raw_object_is_a_reject_and_never_published(warehouse: Warehouse) -> None:
+    """A flipped bit in the raw zone: rebuild rejects that input by name and publishes the
+    rest; once the object is restored, rebuild brings its rows back. A lost object is put back
+    by ingesting the input again."""
+    first = ingest_text([SAMPLE], str(warehouse.root))
+    entry = max(raw_zone.entries(warehouse, "pp_text"), key=lambda e: e.bytes)
+    obj = warehouse.root / entry.raw_path
+    good = obj.read_bytes()
+    obj.write_bytes(good[:100] + bytes([good[100] ^ 1]) + good[101:])
+
+    flipped = rebuild(str(warehouse.root))
+    rejects = read_table(warehouse, REJECTS).filter(pl.col("reason") == "corrupt_raw")
+    assert rejects["source_ref"].to_list() == [entry.original_path]
+    assert f"its sha256 is {hashlib.sha256(obj.read_bytes()).hexdigest()}" in rejects["detail"][0]
+    rows = read_table(warehouse, CONTRIBUTIONS)
+    assert rows.filter(pl.col("raw_sha256") == entry.raw_sha256).height == 0
+    assert 0 < flipped.contributions < first.contributions
+
+    obj.write_bytes(good)
+    restored = rebuild(str(warehouse.root))
+    assert restored.contributions == first.contributions
+    assert read_table(warehouse, REJECTS).filter(pl.col("reason") == "corrupt_raw").height == 0
+
+    obj.unlink()
+    ingest_text([SAMPLE], str(warehouse.root))
+    assert obj.read_bytes() == good
+
+
 def test_parquet_is_readable_directly_with_typed_partitions(warehouse: Warehouse) -> None:
     ingest_text([str(SAMPLE)], str(warehouse.root))
     root = warehouse.table_dir("contributions")
