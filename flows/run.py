@@ -222,6 +222,8 @@ def recorded(
     record (failed runs too, the views then still showing the last good publish)."""
     with writer_lock(wh.lock_path, flow):
         clean_staging(wh)
+        if runs.mark_crashed(wh):
+            LOG.warning("a previous run ended without an outcome: marked crashed in ingest_runs")
         stale = _stale_schema(wh)  # before this run's record makes a table
         record = runs.RunRecord.start(flow, source)
         runs.record(wh, record)

@@ -404,7 +404,13 @@ INGEST_RUNS = Table(
         _SOURCE,
         _c("started_at", TS, False, "Start (UTC)."),
         _c("finished_at", TS, True, "End (UTC); null while running or if it crashed."),
-        _c("status", STR, False, "`completed`, `failed` or `running`."),
+        _c(
+            "status",
+            STR,
+            False,
+            "`completed`, `failed`, `running`, or `crashed` (its process ended without an "
+            "outcome, e.g. killed: set by the next run that takes the writer lock).",
+        ),
         _c("inputs_seen", I32, False, "Input files offered to the run."),
         _c("inputs_new", I32, False, "Inputs whose bytes were new to the raw zone."),
         _c("inputs_unchanged", I32, False, "Inputs already in the raw zone (no-op)."),

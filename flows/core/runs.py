@@ -67,6 +67,24 @@ def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = Non
     record(wh, run)
 
 
+def mark_crashed(wh: Warehouse) -> int:
+    """Records still `running` when a run takes the writer lock belong to processes that are
+    gone (every run holds the lock while it runs): marked `crashed`. Returns how many."""
+    found = 0
+    for path in sorted(wh.runs.glob("*.json")) if wh.runs.is_dir() else []:
+        run = RunRecord.from_json(path.read_text())
+        if run.status != "running":
+            continue
+        run.status = "crashed"
+        run.message = (
+            f"ended without an outcome (killed, or the machine stopped); found at "
+            f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC by the next run"
+        )
+        write_atomic(path, run.to_json().encode())
+        found += 1
+    return found
+
+
 def publish_runs(wh: Warehouse) -> None:
     records = [RunRecord.from_json(p.read_text()) for p in sorted(wh.runs.glob("*.json"))]
     rows = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records]

@@ -20,7 +20,7 @@ from flows.core.source import Plan, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, batches, commit_groups
 from tests.conftest import ROOT, corpus_path
-from transforms.schema import CONTRIBUTIONS, REJECTS, SCHEMA_VERSION
+from transforms.schema import CONTRIBUTIONS, INGEST_RUNS, REJECTS, SCHEMA_VERSION
 
 BIN = Path(sys.executable).parent
 DERIVED = ("debates", "contributions", "rejects", "speaker_resolutions", "search_postings")
@@ -87,6 +87,8 @@ def test_a_run_killed_between_commits_resumes_with_nothing_lost_or_doubled(
     proc.wait()
     partial = read_table(killed, CONTRIBUTIONS).height
     assert 0 < partial < total, (partial, total)  # really interrupted, and the commit kept
+    (left,) = read_table(killed, INGEST_RUNS).rows(named=True)
+    assert left["status"] == "running"  # as the killed process left it
 
     again = subprocess.run(
         [str(BIN / "hansard"), "ingest", "text", str(pages), "-w", str(killed.root)],
@@ -101,6 +103,10 @@ def test_a_run_killed_between_commits_resumes_with_nothing_lost_or_doubled(
     assert resumed.height == total  # … and what was not published is, once
     assert resumed["contribution_id"].n_unique() == total
     assert table_bytes(killed) == table_bytes(clean)  # the same bytes as a run never killed
+    after = read_table(killed, INGEST_RUNS).sort("started_at")
+    assert after["status"].to_list() == ["crashed", "completed"]
+    assert after["run_id"][0] == left["run_id"]
+    assert "without an outcome" in after["message"][0]
 
 
 def test_local_mode_starts_no_prefect_server(tmp_path: Path) -> None:
