@@ -176,6 +176,27 @@ def test_persistent_failure_keeps_the_last_complete_day_and_is_rejected(
     assert "2024-07-30" in detail and "HTTP 503" in detail and server.url in detail
 
 
+def test_a_run_whose_every_fetch_failed_exits_non_zero(
+    server: ReplayServer, warehouse: Warehouse
+) -> None:
+    """A scheduler sees the failure: exit 1, the reason named; a partial failure exits 0."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    args = ["ingest", "api", "--from", str(JULY[0]), "--to", str(JULY[1]), "--house", "Commons"]
+    args += ["-w", str(warehouse.root), "--base-url", server.url, "--rps", "1000"]
+    server.set(faults=[{"match": "", "kind": "status", "status": 400, "times": None}])
+    failed = CliRunner().invoke(app, args)
+    assert failed.exit_code == 1, failed.output
+    assert "every fetch failed" in failed.output
+    one_day = {"match": "date=2024-07-30", "kind": "status", "status": 400, "times": None}
+    server.set(faults=[one_day])
+    partial = CliRunner().invoke(app, args)
+    assert partial.exit_code == 0, partial.output
+    assert "failed:" in partial.output and "2024-07-30" in partial.output
+
+
 def test_fixture_day_pages_written_statements_and_debate_tree(
     server: ReplayServer, warehouse: Warehouse
 ) -> None:

@@ -53,3 +53,9 @@ def register(app: typer.Typer, ingest: typer.Typer, ctx: CliContext) -> None:
         summary = ctx.run(Job("hansard_api", "ingest", params, warehouse))
         for failure in summary.failures[:10]:
             ctx.say(f"[yellow]failed:[/yellow] {failure}")
+        if summary.failures and not (summary.days_changed or summary.days_unchanged):
+            ctx.fail(
+                f"every fetch failed ({len(summary.failures)} failure(s)): nothing was fetched "
+                'or published; see hansard sql "select * from rejects where reason = '
+                "'fetch_failed'\""
+            )
