@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flows.core import ledger, partition, runs
+from flows.core import faults, ledger, partition, runs
 from flows.core.lock import writer_lock
 from flows.core.progress import phase
 from flows.core.runner import (
@@ -364,6 +364,7 @@ def _mark_replace(wh: Warehouse, source: str, run_id: str) -> None:
     """The next run replaces `source`'s tables if this one does not finish doing so."""
     path = _intent_path(wh, source)
     path.parent.mkdir(parents=True, exist_ok=True)
+    faults.step(f"mark {source} for replacement")
     path.write_text(run_id)
 
 
@@ -513,6 +514,7 @@ def commit(  # noqa: PLR0913
                 _mark_replace(wh, source.name, ctx.run.run_id)
             written = plan.commit()
             ledger.record(wh, source.name, keys, replace=replace)
+            faults.step(f"unmark {source.name}")
             intent.unlink(missing_ok=True)
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)

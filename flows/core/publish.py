@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.core import partition
+from flows.core import faults, partition
 from flows.core.warehouse import Warehouse
 from transforms.schema import Table, conform, empty
 
@@ -232,9 +232,11 @@ def _swap(item: Staged, trash: Path) -> None:
     old = trash / uuid.uuid4().hex
     if target.exists():
         old.parent.mkdir(parents=True, exist_ok=True)
+        faults.step(f"swap out {item.table} {item.part}")
         os.rename(target, old)
     if item.staged is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
+        faults.step(f"swap in {item.table} {item.part}")
         os.rename(item.staged, target)
 
 

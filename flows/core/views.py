@@ -35,6 +35,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.core import faults
 from flows.core.publish import FILE_NAME, existing_partitions
 from flows.core.warehouse import Warehouse, write_atomic
 from transforms.schema import TABLES, Table, duckdb_type
@@ -189,6 +190,7 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False
             names += _create(con, wh, analysis_files(sql_dir))
         finally:
             con.close()
+        faults.step("replace the views file")
         os.replace(tmp, wh.duckdb_path)
         write_atomic(marker, fingerprint.encode())
     except BaseException:

@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.core import faults
+
 DEFAULT_ROOT = "warehouse"
 
 
@@ -57,4 +59,5 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # unique per writer thread
     tmp.write_bytes(data)
+    faults.step(f"replace {path.name}")
     os.replace(tmp, path)

@@ -93,6 +93,13 @@ def file_sha256(path: Path) -> str:
     return _sha256(path, stat.st_size, stat.st_mtime_ns)
 
 
+def swap_order(tables: Sequence[Table]) -> tuple[Table, ...]:
+    """A derived partition's tables in the order they are swapped in: the first table, whose
+    file's signature says the partition is done, last. A run killed between the swaps leaves
+    that signature old, so the next run derives the partition again (never half done)."""
+    return (*tables[1:], tables[0])
+
+
 def signature_of(wh: Warehouse, table: Table, part: Partition) -> str | None:
     path = partition_dir(wh, table, part) / FILE_NAME
     return file_metadata(path).get(SIGNATURE_KEY)
@@ -109,7 +116,7 @@ def _stage_part(
     meta = {SIGNATURE_KEY: signature} if signature else None
     plan = Plan.new(wh)
     try:
-        for table in tables:
+        for table in swap_order(tables):
             new = conform(table, frames[table.name])
             staged = stage_partition(wh, table, part, new, plan.run, replaced=True, metadata=meta)
             if staged is not None:
@@ -147,12 +154,12 @@ def _stage_files(
     """Stage one derived partition that the deriver writes as files itself (streamed)."""
     plan = Plan.new(wh)
     out = {}
-    for table in deriver.tables:
+    for table in swap_order(deriver.tables):
         target = partition_dir(wh, table, part)
         out[table.name] = plan.run / "new" / target.relative_to(wh.tables) / FILE_NAME
     try:
         rows = deriver.derive_files(file, part, out, {SIGNATURE_KEY: signature})  # type: ignore[attr-defined]
-        for table in deriver.tables:
+        for table in swap_order(deriver.tables):
             target = partition_dir(wh, table, part)
             old = target / FILE_NAME
             old_rows = pq.read_metadata(old).num_rows if old.exists() else 0

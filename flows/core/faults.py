@@ -1,0 +1,29 @@
+"""Fault injection for the crash tests: with `HANSARD_KILL_AT=N` set, the run's main process
+kills itself with SIGKILL just before its N-th durable step (a rename, replace or marker write
+in the warehouse), as a power cut or `kill -9` would stop it there. Off unless set; worker
+processes never count (their writes are staged, and the main process makes them visible).
+
+`HANSARD_COUNT_STEPS=FILE` appends one line per durable step to FILE instead (its name), so
+a test knows how many kill points a run has.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+_AT = int(os.environ.get("HANSARD_KILL_AT") or 0)
+_LOG = os.environ.get("HANSARD_COUNT_STEPS") or ""
+_seen = [0]
+
+
+def step(what: str) -> None:
+    """Called before each durable step: counts it, and kills the process at the chosen one."""
+    if not (_AT or _LOG) or os.environ.get("HANSARD_WORKER"):
+        return
+    _seen[0] += 1
+    if _LOG:
+        with open(_LOG, "a", encoding="utf-8") as f:  # noqa: PTH123 (a test's log)
+            f.write(f"{_seen[0]} {what}\n")
+    if _seen[0] == _AT:
+        os.kill(os.getpid(), signal.SIGKILL)
