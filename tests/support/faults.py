@@ -1,0 +1,90 @@
+"""The kill sweep of the crash tests: run a real `hansard` command once to list its durable
+steps (flows/core/faults.py), then, for each step N, kill a fresh run of it with SIGKILL just
+before step N, run the ordinary command a scheduler would run next, and compare the warehouse
+with one never killed, table by table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from flows.core.publish import read_table
+from flows.core.warehouse import Warehouse
+from transforms.schema import INGEST_RUNS, TABLES
+
+BIN = Path(sys.executable).parent
+
+# a warehouse's tables, with the columns that differ between two runs of the same inputs (when
+# they ran, or fetched) left out
+TEXT_TABLES: Mapping[str, tuple[str, ...]] = {
+    "debates": (),
+    "contributions": (),
+    "rejects": ("rejected_at",),
+    "speaker_resolutions": (),
+    "search_docs": (),
+    "search_postings": (),
+    "raw_inputs": ("ingested_at",),
+}
+
+
+def env(**extra: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API", "HANSARD_"))}
+    return base | {"HANSARD__RUN__RUNNER": "inline"} | extra
+
+
+def hansard(args: Sequence[str], **extra: str) -> subprocess.CompletedProcess:
+    command = [str(BIN / "hansard"), *args]
+    return subprocess.run(command, env=env(**extra), capture_output=True, text=True, check=False)
+
+
+def content(root: Path, tables: Mapping[str, tuple[str, ...]]) -> dict[str, pl.DataFrame]:
+    """Every compared table's rows, in one order."""
+    wh = Warehouse(root)
+    out = {}
+    for name, volatile in tables.items():
+        df = read_table(wh, TABLES[name]).drop(volatile)
+        out[name] = df.sort(df.columns, nulls_last=True)
+    return out
+
+
+def sweep(  # noqa: PLR0913
+    work: Path,
+    command: Callable[[Path], list[str]],
+    again: Callable[[Path], list[str]],
+    tables: Mapping[str, tuple[str, ...]],
+    prepare: Callable[[Path], None] = lambda root: None,
+    minimum_steps: int = 10,
+) -> int:
+    """Kill `command(root)` before each of its durable steps in turn, run `again(root)`, and
+    check every table equals a run never killed. Returns the number of steps swept."""
+    log, reference = work / "steps.log", work / "reference"
+    prepare(reference)
+    clean = hansard(command(reference), HANSARD_COUNT_STEPS=str(log))
+    assert clean.returncode == 0, clean.stderr
+    steps = log.read_text().splitlines()
+    assert len(steps) >= minimum_steps, steps
+    want = content(reference, tables)
+    for n in range(1, len(steps) + 1):
+        root = work / f"killed-{n}"
+        prepare(root)
+        killed = hansard(command(root), HANSARD_KILL_AT=str(n))
+        where = (n, steps[n - 1])
+        assert killed.returncode == -9, (*where, killed.returncode, killed.stderr)
+        ordinary = hansard(again(root))
+        assert ordinary.returncode == 0, (*where, ordinary.stderr)
+        got = content(root, tables)
+        for name, df in want.items():
+            assert got[name].height == df.height, (*where, name, got[name].height, df.height)
+            assert got[name].equals(df), (*where, name)
+        status = read_table(Warehouse(root), INGEST_RUNS).sort("started_at")["status"]
+        assert status[-1] == "completed" and "running" not in status.to_list(), where
+        staging = root / "_staging"
+        assert not (staging.is_dir() and any(staging.iterdir())), where
+        shutil.rmtree(root)
+    return len(steps)
