@@ -4,7 +4,8 @@ A publish merges new rows into the partitions they touch (or, for a rebuild, rep
 partition): duplicates by key are resolved deterministically (lowest raw_sha256 wins), rows
 sorted, and each partition written in full. All partitions are staged
 first under <root>/_staging (outside every dataset root); only when all are written are they
-swapped in, each by two renames. A failure before the swap leaves the published state as it was.
+swapped in, each by one rename over its file (a reader opens the old file or the new one). A
+failure before the swap leaves the published state as it was.
 """
 
 from __future__ import annotations
@@ -227,17 +228,22 @@ def staging(wh: Warehouse) -> Iterator[Plan]:
 
 
 def _swap(item: Staged, trash: Path) -> None:
-    """Replace one partition directory (or the single file of an unpartitioned table)."""
+    """Replace one partition's file (or the single file of an unpartitioned table) by one
+    rename over it: a reader sees the old file or the new one, never none (moving the old
+    folder out first left a moment with no file: "No files found" for a reader). A partition
+    left without rows has its folder moved out."""
     target = item.target
-    old = trash / uuid.uuid4().hex
-    if target.exists():
-        old.parent.mkdir(parents=True, exist_ok=True)
-        faults.step(f"swap out {item.table} {item.part}")
-        os.rename(target, old)
-    if item.staged is not None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        faults.step(f"swap in {item.table} {item.part}")
-        os.rename(item.staged, target)
+    new = staged_file(item)
+    if new is None:
+        if target.exists():
+            trash.mkdir(parents=True, exist_ok=True)
+            faults.step(f"remove {item.table} {item.part}")
+            os.rename(target, trash / uuid.uuid4().hex)
+        return
+    file = target if target.suffix == ".parquet" else target / FILE_NAME
+    file.parent.mkdir(parents=True, exist_ok=True)
+    faults.step(f"swap in {item.table} {item.part}")
+    os.replace(new, file)
 
 
 def matches(table: Table, part: Partition, spec: Mapping[str, object]) -> bool:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from flows.core.publish import read_table
@@ -53,6 +54,24 @@ def content(root: Path, tables: Mapping[str, tuple[str, ...]]) -> dict[str, pl.D
     return out
 
 
+def readers_fail(root: Path, tables: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The errors a reader of the views meets now (none expected at any moment)."""
+    path = Warehouse(root).duckdb_path
+    if not path.exists():
+        return []  # killed before the first views were built: nothing to read yet
+    con = duckdb.connect(str(path), read_only=True)
+    errors = []
+    try:
+        for name in (*tables, "ingest_runs"):
+            try:
+                con.execute(f"select count(*) from {name}").fetchone()
+            except duckdb.Error as e:
+                errors.append(f"{name}: {e}")
+    finally:
+        con.close()
+    return errors
+
+
 def sweep(  # noqa: PLR0913
     work: Path,
     command: Callable[[Path], list[str]],
@@ -76,6 +95,8 @@ def sweep(  # noqa: PLR0913
         killed = hansard(command(root), HANSARD_KILL_AT=str(n))
         where = (n, steps[n - 1])
         assert killed.returncode == -9, (*where, killed.returncode, killed.stderr)
+        unreadable = readers_fail(root, tables)
+        assert not unreadable, (*where, unreadable)  # what a reader sees at the kill
         ordinary = hansard(again(root))
         assert ordinary.returncode == 0, (*where, ordinary.stderr)
         got = content(root, tables)

@@ -1,0 +1,62 @@
+"""Readers during publishes: another process queries the views in a loop, a new connection
+each time as `hansard sql` and BI tools do, while real `hansard` runs rewrite every partition
+of every table. No read may fail (each partition's file is replaced by one rename over it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLE
+from tests.support.faults import hansard
+
+READER = """
+import json, pathlib, sys
+import duckdb
+db, stop, out = sys.argv[1:4]
+reads, errors, seen = 0, [], set()
+while not pathlib.Path(stop).exists():
+    try:
+        con = duckdb.connect(db, read_only=True)
+        try:
+            runs = con.execute("select count(*) from ingest_runs").fetchone()[0]
+            con.execute("select count(*), count(distinct debate_id) from contributions").fetchone()
+            con.execute("select count(*) from raw_inputs").fetchone()
+            con.execute("select count(*) from search_postings").fetchone()
+            con.execute("select count(*) from speaker_resolutions").fetchone()
+        finally:
+            con.close()
+        seen.add(runs)
+        reads += 1
+    except duckdb.Error as e:
+        errors.append(str(e)[:300])
+pathlib.Path(out).write_text(json.dumps({"reads": reads, "errors": errors, "runs": sorted(seen)}))
+"""
+
+
+def test_no_read_fails_while_runs_publish(tmp_path: Path) -> None:
+    root = tmp_path / "wh"
+    first = hansard(["ingest", "text", str(SAMPLE), "-w", str(root)])
+    assert first.returncode == 0, first.stderr
+    stop, out = tmp_path / "stop", tmp_path / "reads.json"
+    db = root / "hansard.duckdb"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop), str(out)])
+    try:
+        for _ in range(int(os.environ.get("HANSARD_READER_ROUNDS", "3"))):  # more: a longer run
+            for args in (
+                ["rebuild", "-w", str(root)],
+                ["ingest", "text", str(SAMPLE), "-w", str(root)],
+            ):
+                done = hansard(args)
+                assert done.returncode == 0, done.stderr
+    finally:
+        stop.touch()
+        reader.wait(timeout=60)
+    got = json.loads(out.read_text())
+    print(f"{got['reads']} reads over {len(got['runs'])} publishes of ingest_runs, 0 failed")
+    assert got["errors"] == [], got["errors"][:3]
+    assert got["reads"] >= 50, got
+    assert len(got["runs"]) >= 4, got  # the reads fell across the publishes, not only before
