@@ -104,6 +104,12 @@ class Context:
             self.fail(str(e), 2)
         except (ValueError, FileNotFoundError, QualityGateError) as e:
             self.fail(str(e))
+        except OSError as e:  # a full disk, a permission, an I/O error: said, not a traceback
+            where = f" ({e.filename})" if e.filename else ""
+            self.fail(
+                f"{e.strerror or e}{where}: the run stopped; the tables keep what was published "
+                "before it; fix this and run again (the next run carries on from the raw zone)"
+            )
 
 
 CTX = Context()

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.core.partition import Partition, ordered, segment
+from flows.core.warehouse import disk_errors
 
 if TYPE_CHECKING:
     import polars as pl
@@ -35,14 +36,16 @@ def write(root: Path, table: Table, df: pl.DataFrame, batch: int) -> list[Partit
     if not table.partition_by:
         folder = partition_path(root, table, ())
         folder.mkdir(parents=True, exist_ok=True)
-        df.write_parquet(folder / name, compression="lz4", statistics=False)
+        with disk_errors(folder / name):
+            df.write_parquet(folder / name, compression="lz4", statistics=False)
         return [()]
     written = []
     for key, rows in df.partition_by(list(table.partition_by), as_dict=True).items():
         part = tuple(key)
         folder = partition_path(root, table, part)
         folder.mkdir(parents=True, exist_ok=True)
-        rows.write_parquet(folder / name, compression="lz4", statistics=False)
+        with disk_errors(folder / name):
+            rows.write_parquet(folder / name, compression="lz4", statistics=False)
         written.append(part)
     return ordered(written)
 

@@ -29,6 +29,7 @@ are never blocked, and a failed build leaves the old file in place.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from flows.core import faults
 from flows.core.publish import FILE_NAME, existing_partitions
-from flows.core.warehouse import Warehouse, write_atomic
+from flows.core.warehouse import Warehouse, disk_errors, write_atomic
 from transforms.schema import TABLES, Table, duckdb_type
 
 if TYPE_CHECKING:
@@ -183,13 +184,17 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False
     import duckdb
 
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            names = _create(con, wh, view_files(sql_dir))
-            create_stopwords(con)
-            names += _create(con, wh, analysis_files(sql_dir))
-        finally:
-            con.close()
+        with disk_errors(tmp):
+            con = duckdb.connect(str(tmp))
+            try:
+                names = _create(con, wh, view_files(sql_dir))
+                create_stopwords(con)
+                names += _create(con, wh, analysis_files(sql_dir))
+                con.execute("checkpoint")  # everything in the file itself, or an error here
+            finally:
+                con.close()
+        if wal.exists():  # a checkpoint that failed on close (a full disk) loses no error
+            raise OSError(errno.EIO, "the views file was not written whole", str(tmp))
         faults.step("replace the views file")
         os.replace(tmp, wh.duckdb_path)
         write_atomic(marker, fingerprint.encode())

@@ -7,8 +7,12 @@ outside every table's dataset directory, so no reader ever globs a half-written 
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,3 +65,25 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp.write_bytes(data)
     faults.step(f"replace {path.name}")
     os.replace(tmp, path)
+
+
+FULL_BYTES = 1 << 20  # less free space than this: a failed write is a full disk
+
+
+@contextmanager
+def disk_errors(path: Path) -> Iterator[None]:
+    """A write by a library that does not say "disk full" as an OSError (polars reports a
+    Parquet "transport error", DuckDB an IOException): raised as the OSError ENOSPC it is
+    when the disk holding `path` has no room left, so the run says so like any write."""
+    try:
+        yield
+    except OSError:
+        raise
+    except Exception as e:
+        try:
+            free = shutil.disk_usage(path if path.exists() else path.parent).free
+        except OSError:
+            raise e from None
+        if free < FULL_BYTES:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from e
+        raise

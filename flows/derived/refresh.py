@@ -41,7 +41,7 @@ from flows.core.publish import (
 )
 from flows.core.quality import GateRules, enforce
 from flows.core.runner import InlineExecutor, bounded, release_memory
-from flows.core.warehouse import Warehouse
+from flows.core.warehouse import Warehouse, disk_errors
 from transforms.schema import CONTRIBUTIONS, SEARCH_DOCS, SEARCH_POSTINGS, Table, conform, empty
 
 SIGNATURE_KEY = "hansard.derived_from"
@@ -242,4 +242,5 @@ class SearchIndex:
         """The same rows, streamed to the staged files (memory: one row group)."""
         from flows.derived.search import shared_connection, write_partition
 
-        return write_partition(contributions_file, part, out, meta, shared_connection())
+        with disk_errors(next(iter(out.values()))):
+            return write_partition(contributions_file, part, out, meta, shared_connection())
