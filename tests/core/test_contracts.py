@@ -99,6 +99,53 @@ def test_second_writer_is_refused_and_stale_lock_recovered(tmp_path: Path) -> No
         assert json.loads(lock.read_text())["what"] == "recovering"
 
 
+RACER = """
+import os, sys, time
+from pathlib import Path
+from flows.core.lock import WarehouseBusy, writer_lock
+lock, log, wanted = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+held = 0
+while held < wanted:
+    try:
+        with writer_lock(lock, f"racer {os.getpid()}"):
+            fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            os.write(fd, f"+{os.getpid()} ".encode())
+            time.sleep(0.0005)
+            os.write(fd, f"-{os.getpid()} ".encode())
+            os.close(fd)
+        held += 1
+    except WarehouseBusy:
+        pass
+"""
+
+
+def test_a_thousand_contended_takeovers_never_give_two_writers(tmp_path: Path) -> None:
+    """Four processes take the lock 250 times each, racing on its creation and removal: the
+    log of who held it never shows two holders at once."""
+    lock, log = tmp_path / ".lock", tmp_path / "held.log"
+    racers = [
+        subprocess.Popen([sys.executable, "-c", RACER, str(lock), str(log), "250"], cwd=ROOT)
+        for _ in range(4)
+    ]
+    assert [p.wait(timeout=300) for p in racers] == [0, 0, 0, 0]
+    marks = log.read_text().split()
+    assert len(marks) == 2000
+    for enter, leave in zip(marks[::2], marks[1::2], strict=True):
+        assert enter.startswith("+") and leave == "-" + enter[1:], (enter, leave)
+    assert len({m[1:] for m in marks}) == 4  # every racer held it
+
+
+def test_a_garbage_lock_file_is_no_traceback(tmp_path: Path) -> None:
+    lock = tmp_path / ".lock"
+    lock.write_bytes(b"\x00\xffnot json")  # left by anything: not held, so taken
+    with writer_lock(lock, "first"):
+        with lock.open("r+b") as f:  # the holder's record overwritten with garbage
+            f.write(b"\xff\xfe{garbage")
+        with pytest.raises(WarehouseBusy, match=r"locked by another run \(pid \? on \?"):
+            with writer_lock(lock, "second"):
+                pass
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_cli_ingest_sql_formats_and_errors(tmp_path: Path) -> None:
     runner = CliRunner()
