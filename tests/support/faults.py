@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -20,6 +21,7 @@ from flows.core.warehouse import Warehouse
 from transforms.schema import INGEST_RUNS, TABLES
 
 BIN = Path(sys.executable).parent
+TRIALS_AT_ONCE = 2  # kill trials run side by side (each is its own warehouse and processes)
 
 # a warehouse's tables, with the columns that differ between two runs of the same inputs (when
 # they ran, or fetched) left out
@@ -31,6 +33,12 @@ TEXT_TABLES: Mapping[str, tuple[str, ...]] = {
     "search_docs": (),
     "search_postings": (),
     "raw_inputs": ("ingested_at",),
+}
+TWFY_TABLES: Mapping[str, tuple[str, ...]] = {
+    **TEXT_TABLES,
+    "divisions": (),
+    "division_votes": (),
+    "id_redirects": (),
 }
 
 
@@ -89,7 +97,8 @@ def sweep(  # noqa: PLR0913
     steps = log.read_text().splitlines()
     assert len(steps) >= minimum_steps, steps
     want = content(reference, tables)
-    for n in range(1, len(steps) + 1):
+
+    def trial(n: int) -> None:
         root = work / f"killed-{n}"
         prepare(root)
         killed = hansard(command(root), HANSARD_KILL_AT=str(n))
@@ -108,4 +117,8 @@ def sweep(  # noqa: PLR0913
         staging = root / "_staging"
         assert not (staging.is_dir() and any(staging.iterdir())), where
         shutil.rmtree(root)
+
+    with ThreadPoolExecutor(max_workers=TRIALS_AT_ONCE) as pool:  # each trial its own processes
+        for done in [pool.submit(trial, n) for n in range(1, len(steps) + 1)]:
+            done.result()
     return len(steps)
