@@ -87,12 +87,15 @@ def walk(paths: Iterable[str | Path], pattern: str, accept: Callable[[Path], boo
 
 
 def _refusal(f: Path, root: Path | None) -> str | None:
-    """Why a file found under `root` (or named by the user: None) is not stored, if it is not."""
+    """Why a file found under `root` (or named by the user: None) is not stored, if it is not.
+    Only the file itself can be a link: rglob does not descend into linked folders."""
     if raw_zone.shown(str(f)) != str(f):
         return "its name is not valid UTF-8 (rename the file)"
-    if f.is_symlink() and not f.exists():
+    if not f.is_symlink():
+        return None
+    if not f.exists():
         return f"a dangling symbolic link (to {raw_zone.shown(str(f.readlink()))})"
-    if root is not None and f.exists() and not f.resolve().is_relative_to(root):
+    if root is not None and not f.resolve().is_relative_to(root):
         return f"a link to {raw_zone.shown(str(f.resolve()))}, outside the folder {root}"
     return None
 

@@ -62,7 +62,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a whole file so that readers see the old or the new content, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # unique per writer thread
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no part-written file behind
+        raise
     faults.step(f"replace {path.name}")
     os.replace(tmp, path)
 
