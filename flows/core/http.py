@@ -218,6 +218,9 @@ class HttpClient:
                     with self._client.stream("GET", target, params=query) as resp:
                         if resp.is_redirect:
                             target = self._same_origin(full, target, resp, attempt)
+                            self._limiter.wait()  # the next hop is a request like any
+                            with self._count_lock:
+                                self.requests_made += 1
                             continue
                         if resp.status_code in RETRY_STATUSES:
                             wait = retry_after_seconds(resp.headers.get("Retry-After"))
