@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from flows.core.publish import read_table
@@ -195,6 +196,38 @@ def test_a_run_whose_every_fetch_failed_exits_non_zero(
     partial = CliRunner().invoke(app, args)
     assert partial.exit_code == 0, partial.output
     assert "failed:" in partial.output and "2024-07-30" in partial.output
+
+
+def test_an_id_with_a_nul_fails_its_day_alone(
+    routes: Routes, warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """An upstream debate id that cannot be put in a URL (a NUL byte) fails that day, named,
+    as a reject; the run goes on and publishes the other days."""
+    bad = json.loads((FIXTURES / "search_written_2031-02-04_skip0.json").read_text())
+    bad["Results"][0]["DebateSectionExtId"] = "6F57CBC3\u0000-0220"
+    table = Routes().update(routes)
+    query = {
+        "queryParameters.house": "Commons",
+        "queryParameters.date": "2031-02-04",
+        "queryParameters.take": "100",
+        "queryParameters.skip": "0",
+        "queryParameters.orderBy": "SittingDateAsc",
+    }
+    table.add("/search/contributions/Written.json", query, bad)
+    with ReplayServer(table) as srv:
+        summary = ingest_api(
+            JULY[0],
+            FIXTURE_DAY,
+            houses=["Commons"],
+            warehouse=str(warehouse.root),
+            base_url=srv.url,
+            max_rps=1000.0,
+        )
+        assert not [r for r in srv.requests if "\x00" in r.path or "%00" in r.path]
+    assert summary.days_failed == 1 and summary.days_changed > 0  # the other days published
+    rejects = read_table(warehouse, REJECTS).filter(pl.col("reason") == "fetch_failed")
+    (detail,) = rejects.filter(pl.col("detail").str.contains("not a valid URL"))["detail"]
+    assert "6F57CBC3" in detail
 
 
 def test_fixture_day_pages_written_statements_and_debate_tree(
