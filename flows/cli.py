@@ -22,13 +22,10 @@ from rich.console import Console
 
 from flows.core.cli_kit import WarehouseOpt
 from flows.core.lock import WarehouseBusy
-from flows.core.runner import tune_parent_allocator
 from flows.core.source import Job
 from flows.core.warehouse import Warehouse
 from flows.query_out import Format
 from flows.sources import CATALOG
-
-tune_parent_allocator()  # nothing above imports polars: its allocator starts with the setting
 
 app = typer.Typer(
     help="Hansard Warehouse: UK Parliament debates as Parquet + DuckDB.",

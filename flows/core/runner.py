@@ -17,7 +17,6 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -46,30 +45,9 @@ class InlineExecutor(Executor):
 
 
 def _init_worker() -> None:
-    """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it.
-    It keeps polars' own allocator settings (see tune_parent_allocator)."""
+    """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it."""
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
     os.environ["HANSARD_WORKER"] = "1"
-    if os.environ.pop(_TUNED, None):  # before polars loads here: the first task imports it
-        os.environ.pop(_JEMALLOC, None)
-
-
-_JEMALLOC = "_RJEM_MALLOC_CONF"  # read once, when polars' allocator starts
-_TUNED = "HANSARD_TUNED_ALLOCATOR"
-PARENT_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
-
-
-def tune_parent_allocator() -> None:
-    """In the process a user starts (a CLI command), polars' allocator gives freed memory back
-    at once instead of keeping it for reuse: the parent reads a source's raw-zone manifest
-    once per run and then mostly waits, and kept pages stayed for the whole run (154 k
-    manifest rows: 236 → 109 MB resident once freed). Workers keep the default (giving memory
-    back at once in every process cost 18 % of the wall time of a 10^6 ingest). Call before
-    polars is imported; a setting of the user's own is left alone."""
-    if "polars" in sys.modules or _JEMALLOC in os.environ or multiprocessing.parent_process():
-        return
-    os.environ[_JEMALLOC] = PARENT_ALLOCATOR
-    os.environ[_TUNED] = "1"
 
 
 def release_memory(*, collect: bool = True) -> None:

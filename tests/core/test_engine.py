@@ -109,36 +109,6 @@ def test_a_run_killed_between_commits_resumes_with_nothing_lost_or_doubled(
     assert "without an outcome" in after["message"][0]
 
 
-ALLOCATOR_PROBE = """
-import os, sys
-
-def worker_env(_):
-    return os.environ.get("_RJEM_MALLOC_CONF"), "polars" in sys.modules
-
-if __name__ == "__main__":
-    import flows.cli
-    from flows.core.runner import RunnerSettings, make_executor
-    parent = os.environ.get("_RJEM_MALLOC_CONF"), "polars" in sys.modules
-    pool = make_executor(RunnerSettings("processes", 2), 2)
-    print(parent, list(pool.map(worker_env, range(2))))
-    pool.shutdown()
-"""
-
-
-def test_only_the_cli_process_gives_polars_memory_back_at_once(tmp_path: Path) -> None:
-    """The CLI sets polars' allocator to return freed pages (before polars loads); its worker
-    processes keep the default (it cost them 18 % of the wall time)."""
-    script = tmp_path / "probe.py"
-    script.write_text(ALLOCATOR_PROBE)
-    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
-    out = subprocess.run(
-        [sys.executable, str(script)], env=env, cwd=ROOT, capture_output=True, text=True
-    )
-    assert out.returncode == 0, out.stderr
-    parent = "('dirty_decay_ms:0,muzzy_decay_ms:0', False)"
-    assert out.stdout.strip() == f"{parent} [(None, False), (None, False)]"
-
-
 def test_local_mode_starts_no_prefect_server(tmp_path: Path) -> None:
     """No PREFECT_API_URL: the CLI runs the engine in-process. Prefect is not even imported,
     its home stays empty (a temporary server would create its database there), and the
