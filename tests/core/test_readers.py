@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.conftest import SAMPLE
@@ -16,7 +17,7 @@ from tests.support.faults import hansard
 READER = """
 import json, pathlib, sys
 import duckdb
-db, stop, out = sys.argv[1:4]
+db, stop, out, progress = sys.argv[1:5]
 reads, errors, seen = 0, [], set()
 while not pathlib.Path(stop).exists():
     try:
@@ -33,24 +34,40 @@ while not pathlib.Path(stop).exists():
         reads += 1
     except duckdb.Error as e:
         errors.append(str(e)[:300])
+    pathlib.Path(progress).write_text(str(reads + len(errors)))
 pathlib.Path(out).write_text(json.dumps({"reads": reads, "errors": errors, "runs": sorted(seen)}))
 """
+
+
+READS_BEFORE_EACH_RUN = 9  # 6 runs: at least 54 reads, spread over every publish
+
+
+def wait_for_reads(progress: Path, at_least: int) -> None:
+    """Until the reader has made `at_least` reads (however slow a busy machine makes it)."""
+    deadline = time.monotonic() + 300
+    while not (progress.exists() and int(progress.read_text() or 0) >= at_least):
+        assert time.monotonic() < deadline, "the reader made no progress in 300 s"
+        time.sleep(0.01)
 
 
 def test_no_read_fails_while_runs_publish(tmp_path: Path) -> None:
     root = tmp_path / "wh"
     first = hansard(["ingest", "text", str(SAMPLE), "-w", str(root)])
     assert first.returncode == 0, first.stderr
-    stop, out = tmp_path / "stop", tmp_path / "reads.json"
+    stop, out, progress = tmp_path / "stop", tmp_path / "reads.json", tmp_path / "progress"
     db = root / "hansard.duckdb"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(db), str(stop), str(out)])
+    args = [str(db), str(stop), str(out), str(progress)]
+    reader = subprocess.Popen([sys.executable, "-c", READER, *args])
     try:
+        runs = 0
         for _ in range(int(os.environ.get("HANSARD_READER_ROUNDS", "3"))):  # more: a longer run
-            for args in (
+            for command in (
                 ["rebuild", "-w", str(root)],
                 ["ingest", "text", str(SAMPLE), "-w", str(root)],
             ):
-                done = hansard(args)
+                runs += 1
+                wait_for_reads(progress, runs * READS_BEFORE_EACH_RUN)  # reads between runs
+                done = hansard(command)
                 assert done.returncode == 0, done.stderr
     finally:
         stop.touch()
