@@ -10,6 +10,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from flows.core import raw_zone
@@ -18,6 +19,9 @@ from flows.core.raw_zone import RawEntry
 from flows.core.runner import InlineExecutor, bounded
 from flows.core.source import Acquired
 from flows.core.warehouse import Warehouse
+
+if TYPE_CHECKING:  # the HTTP client is imported by the sources that fetch, not by file sources
+    from flows.core.http import Fetched, HttpClient
 
 
 def unreadable(path: Path, why: str, source: str, *, reason: str = "unreadable") -> dict:
@@ -224,3 +228,32 @@ def acquired_files(walked: Walked, stored: Stored, source: str) -> Acquired:
 def request_key(path: str, params: dict[str, str]) -> str:
     """A request's identity: path and sorted query (the document key of its response)."""
     return f"GET {path}?{urlencode(sorted(params.items()))}"
+
+
+def fetch_into_raw(  # noqa: PLR0913
+    client: HttpClient,
+    wh: Warehouse,
+    source: str,
+    base: str,
+    path: str,
+    params: dict[str, str],
+    scope: dict,
+) -> tuple[Fetched, RawEntry | None, bool]:
+    """GET `base + path` and, when it answered 2xx, store the body byte for byte under the
+    request's key, with the request (params, status, content type, time, `scope`) in its
+    manifest entry. Returns the response, its raw entry (None on an error status) and whether
+    it is new. A request that gave no response raises FetchError."""
+    got = client.get(base.rstrip("/") + path, params)
+    if not got.ok:
+        return got, None, False
+    request = {
+        "params": got.params,
+        "status": got.status,
+        "content_type": got.content_type,
+        "fetched_at": got.fetched_at.isoformat(),
+        "scope": scope,
+    }
+    entry, is_new = raw_zone.store(
+        wh, source, got.body, got.url, key=request_key(path, params), request=request
+    )
+    return got, entry, is_new

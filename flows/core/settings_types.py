@@ -34,3 +34,14 @@ def _path(value: str) -> str:
 
 HttpUrl = Annotated[str, AfterValidator(_http)]
 PathText = Annotated[str, AfterValidator(_path)]
+
+HOUSES = ("Commons", "Lords")
+
+
+def _houses(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not value or set(value) - set(HOUSES):
+        raise ValueError(f"must be among {HOUSES}, got {list(value)}")
+    return value
+
+
+Houses = Annotated[tuple[str, ...], AfterValidator(_houses)]  # one or both, by name

@@ -249,7 +249,7 @@ def test_since_last_rechecks_the_correction_window(
     server: ReplayServer, warehouse: Warehouse
 ) -> None:
     run(server, warehouse, *JULY)
-    with pytest.raises(ValueError, match="no earlier API run"):
+    with pytest.raises(ValueError, match="no earlier hansard_api run"):
         ingest_api(since_last=True, warehouse=str(warehouse.root / "other"), base_url=server.url)
     server.reset()
     summary = ingest_api(

@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from flows.core import raw_zone
+from flows.core import days
 from flows.core.http import Fetched, FetchError, HttpClient
-from flows.core.inputs import fetch_failed, request_key
+from flows.core.inputs import fetch_failed, fetch_into_raw
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse, write_atomic
 from flows.sources.hansard_api.settings import DEFAULT_BASE_URL, HOUSES
@@ -78,20 +78,7 @@ def months(start: date, end: date) -> Iterator[tuple[int, int]]:
 def _fetch_and_store(
     client: HttpClient, wh: Warehouse, base: str, path: str, params: dict[str, str], scope: dict
 ) -> tuple[Fetched, RawEntry | None, bool]:
-    got = client.get(base.rstrip("/") + path, params)
-    if not got.ok:
-        return got, None, False
-    request = {
-        "params": got.params,
-        "status": got.status,
-        "content_type": got.content_type,
-        "fetched_at": got.fetched_at.isoformat(),
-        "scope": scope,
-    }
-    entry, is_new = raw_zone.store(
-        wh, SOURCE, got.body, got.url, key=request_key(path, params), request=request
-    )
-    return got, entry, is_new
+    return fetch_into_raw(client, wh, SOURCE, base, path, params, scope)
 
 
 def _failure(url: str, reason: str) -> dict:
@@ -188,7 +175,7 @@ def fetch_day(
 
 
 def snapshot_file(wh: Warehouse, house: str, day: date) -> Path:
-    return wh.raw / SOURCE / "days" / house / f"{day.isoformat()}.json"
+    return days.snapshot_file(wh, SOURCE, house, day)
 
 
 def read_snapshot(wh: Warehouse, house: str, day: date) -> list[RawEntry] | None:
@@ -219,20 +206,4 @@ def write_snapshot(wh: Warehouse, fetch: DayFetch) -> bool:
 
 
 def snapshot_days(wh: Warehouse) -> list[tuple[str, date]]:
-    folder = wh.raw / SOURCE / "days"
-    if not folder.is_dir():
-        return []
-    return sorted((p.parent.name, date.fromisoformat(p.stem)) for p in folder.glob("*/*.json"))
-
-
-def window(
-    start: date | None, end: date | None, since_last: date | None, correction_days: int, today: date
-) -> tuple[date, date]:
-    """The dates to fetch: explicit, or from the last published day minus the correction
-    window (re-checking revised debates) up to today."""
-    if start and end:
-        if start > end:
-            raise ValueError(f"--from {start} is after --to {end}")
-        return start, end
-    anchor = since_last or today
-    return anchor - timedelta(days=correction_days), today
+    return days.snapshot_days(wh, SOURCE)

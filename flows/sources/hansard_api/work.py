@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-import polars as pl
-
-from flows.core import raw_zone
+from flows.core import days, raw_zone
 from flows.core.http import HttpClient, HttpSettings
-from flows.core.rules import GateRules
 from flows.core.source import Acquired, Job, Published, Rows, Scope, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.sources.hansard_api import fetch
@@ -27,15 +24,8 @@ from transforms.hansard_api import parse as api_parse
 from transforms.hansard_api.parse import SOURCE
 
 
-def _date(value: date | str | None) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
-
-
 def last_fetched_day(wh: Warehouse) -> date | None:
-    days = fetch.snapshot_days(wh)
-    return max(d for _, d in days) if days else None
+    return days.last_snapshot_day(wh, SOURCE)
 
 
 def acquire(  # noqa: PLR0913
@@ -53,20 +43,14 @@ def acquire(  # noqa: PLR0913
     correction window) into the raw zone; a day fetched whole gets a new snapshot when its
     responses changed."""
     wh = ctx.wh
-    first, last_day = _date(start), _date(end)
     cfg = ApiSettings(base_url, tuple(houses or HOUSES), correction_days=correction_days)
-    if not since_last and not (first and last_day):
-        raise ValueError("give --from and --to, or --since-last")
-    last = last_fetched_day(wh) if since_last else None
-    if since_last and last is None:
-        raise ValueError("--since-last: no earlier API run in this warehouse; give --from/--to")
-    lo, hi = fetch.window(first, last_day, last, cfg.correction_days, datetime.now(UTC).date())
+    lo, hi = days.run_window(wh, SOURCE, start, end, since_last, cfg.correction_days)
     failures: list[dict] = []
     with HttpClient(HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)) as client:
         planned: list[tuple[str, date]] = []
         for house in cfg.houses:
-            days, failed = fetch.sitting_days(client, wh, cfg, house, lo, hi)
-            planned.extend((house, d) for d in days)
+            sat, failed = fetch.sitting_days(client, wh, cfg, house, lo, hi)
+            planned.extend((house, d) for d in sat)
             failures.extend(failed)
         with ThreadPoolExecutor(max(1, max_concurrency), thread_name_prefix="api-day") as pool:
             fetches: list[DayFetch] = list(
@@ -146,48 +130,16 @@ def parse(wh: Warehouse, item: WorkItem) -> Rows:
 
 
 def scope(found: Sequence[WorkItem], published: Published) -> Scope:
-    """A day's debates and contributions are replaced; the rejects of its earlier responses
-    go (failed requests, with no raw bytes, stay as a record)."""
-    days = [(i.house, i.day) for i in found if i.house and i.day]
-    ours = pl.col("source") == SOURCE
-    day_rows = pl.struct("house", "sitting_date").is_in(
-        [{"house": h, "sitting_date": d} for h, d in days]
-    )
-    shas = sorted({s for i in found for s in (*published.get(i.key, ()), *i.shas)})
-    parts = sorted({(h, d.year) for h, d in days})
-    touch = [{"source": SOURCE, "house": h, "sitting_year": y} for h, y in parts]
-    dates = [d for _, d in days]
-    return Scope(
-        drop={
-            "debates": ours & day_rows,
-            "contributions": ours & day_rows,
-            "rejects": ours & pl.col("raw_sha256").is_in(shas),
-        },
-        touch={"debates": touch, "contributions": touch, "rejects": [{"source": SOURCE}]},
-        rules=GateRules(date_range=(min(dates), max(dates)) if dates else None),
-    )
-
-
-def _params(settings: Any) -> dict[str, Any]:  # noqa: ANN401
-    return {
-        "houses": list(settings.houses),
-        "base_url": settings.base_url,
-        "correction_days": settings.correction_days,
-        "max_rps": settings.max_rps,
-        "max_concurrency": settings.max_concurrency,
-    }
+    """A day's debates and contributions are replaced (flows/core/days.py)."""
+    return days.day_scope(SOURCE, ("debates", "contributions"), found, published)
 
 
 def daily(settings: Any, wh: Warehouse) -> Job:  # noqa: ANN401
-    """Since the last fetched day minus the correction window; the first time, the window
-    up to today."""
-    if last_fetched_day(wh) is not None:
-        return Job(SOURCE, "ingest", {"since_last": True, **_params(settings)}, str(wh.root))
-    today = datetime.now(UTC).date()
-    start = today - timedelta(days=settings.correction_days)
-    return window_job(settings, wh, start, today)
+    """Since the last fetched day minus the correction window (flows/core/days.py), with the
+    config section's settings, which are the action's parameters."""
+    params = settings.model_dump(mode="json")
+    return days.daily_job(wh, SOURCE, params, settings.correction_days)
 
 
 def window_job(settings: Any, wh: Warehouse, start: date, end: date) -> Job:  # noqa: ANN401
-    params = {"start": start.isoformat(), "end": end.isoformat(), **_params(settings)}
-    return Job(SOURCE, "ingest", params, str(wh.root))
+    return days.window_job(wh, SOURCE, settings.model_dump(mode="json"), start, end)
