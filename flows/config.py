@@ -50,7 +50,7 @@ class WarehouseSection(_Section):
 
 
 class SourcesSection(_Section):
-    enabled: tuple[str, ...] = ("pp_text", "hansard_api")  # the sources of the daily run
+    enabled: tuple[str, ...] = ("pp_text", "hansard_api", "votes_api")  # the daily run's sources
 
     @field_validator("enabled")
     @classmethod

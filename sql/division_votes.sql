@@ -32,6 +32,8 @@ select
     v.is_teller,
     v.proxy_ref,
     v.proxy_twfy_person_id,
+    v.proxy_name,
+    v.party,
     v.source_ref,
     v.raw_sha256
 from vote_rows as v

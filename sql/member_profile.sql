@@ -2,7 +2,9 @@
 -- gender and current House and seat (members); party history and seat history (lists of
 -- periods, oldest first); speeches per source (contributions_enriched, so every source and
 -- every printed form of the name counts), words, debates, first and last sitting dates; and
--- votes (division_votes, member ids through the identity map) by how they voted.
+-- votes (member_votes: division_votes, member ids through the identity map, a division both a
+-- printed and an official record hold counted once) by how they voted; vote_count and
+-- division_count leave out `no-vote-recorded`.
 -- Usage: select * from member_profile(185);
 -- Grain: one row for a known member id (none for an unknown one). Key: member_id.
 create or replace macro member_profile(id) as table
@@ -70,8 +72,7 @@ speeches as (
 ),
 
 vote_rows as (
-    select * from division_votes
-    where member_id = id
+    select * from member_votes(id)
 ),
 
 per_vote as (
@@ -85,8 +86,8 @@ per_vote as (
 votes as (
     select
         (select list({vote: vote, votes: votes} order by vote) from per_vote) as votes_by_kind,
-        count(*) as vote_count,
-        count(distinct division_id) as division_count
+        count(*) filter (where vote != 'no-vote-recorded') as vote_count,
+        count(distinct division_id) filter (where vote != 'no-vote-recorded') as division_count
     from vote_rows
 ),
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -434,8 +434,20 @@ DIVISIONS = Table(
     description="Divisions with the counts as declared; the names are in division_votes.",
     order_by=("sitting_date", "division_id"),
     columns=(
-        _c("division_id", STR, False, "The division's gid as printed (TheyWorkForYou XML)."),
-        _c("debate_id", STR, False, "The debate it was held in (debates.debate_id)."),
+        _c(
+            "division_id",
+            STR,
+            False,
+            "The division's gid as printed (TheyWorkForYou XML), or `commonsvotes/<DivisionId>` "
+            "/ `lordsvotes/<divisionId>` (the Votes APIs).",
+        ),
+        _c(
+            "debate_id",
+            STR,
+            True,
+            "The debate it was held in (debates.debate_id), where the source says; null for the "
+            "Votes APIs, whose divisions are linked to debates by the `division_debates` view.",
+        ),
         _SOURCE,
         _c("source_ref", STR, False, "Input file plus line of the division."),
         _DATE,
@@ -454,6 +466,42 @@ DIVISIONS = Table(
         ),
         _c("no_count", I32, True, "Noes as declared (Lords: Not-Contents)."),
         _c("source_url", STR, True, "The division's `url` (Official Report page); null if none."),
+        _c("upstream_id", I32, True, "The Votes API's division id (`DivisionId`/`divisionId`)."),
+        _c("title", STR, True, "The division's title as the Votes API gives it."),
+        _c("friendly_title", STR, True, "Commons `FriendlyTitle`: a plain-English title."),
+        _c(
+            "friendly_description",
+            STR,
+            True,
+            "Commons `FriendlyDescription`; Lords `amendmentMotionNotes` (HTML as given).",
+        ),
+        _c("is_deferred", BOOL, True, "Commons: a deferred division (voted on paper, no tellers)."),
+        _c("evel_type", STR, True, "Commons `EVELType` (English votes for English laws); '' none."),
+        _c("evel_country", STR, True, "Commons `EVELCountry`; '' when not an EVEL division."),
+        _c(
+            "double_majority_aye_count",
+            I32,
+            True,
+            "Commons double-majority (EVEL) Ayes as declared; null when not applicable.",
+        ),
+        _c("double_majority_no_count", I32, True, "Commons double-majority Noes as declared."),
+        _c("aye_teller_count", I32, True, "Tellers named for the Ayes/Contents."),
+        _c("no_teller_count", I32, True, "Tellers named for the Noes/Not-Contents."),
+        _c(
+            "remote_voting_start",
+            TS_LOCAL,
+            True,
+            "Start of the remote (pass-reader or app) voting window, UK local time.",
+        ),
+        _c("remote_voting_end", TS_LOCAL, True, "End of the remote voting window."),
+        _c(
+            "publication_updated",
+            TS_LOCAL,
+            True,
+            "Commons `PublicationUpdated`: when the published record last changed (the "
+            "correction window re-fetches a division when it moves).",
+        ),
+        _c("is_government_win", BOOL, True, "Lords `isGovernmentWin`, where given."),
         _RAW,
     ),
 )
@@ -476,7 +524,8 @@ DIVISION_VOTES = Table(
             "vote",
             STR,
             False,
-            "As printed: `aye` or `no` (Commons), `content` or `not-content` (Lords).",
+            "As printed: `aye` or `no` (Commons), `content` or `not-content` (Lords); the "
+            "Commons Votes API's `NoVoteRecorded` list as `no-vote-recorded`.",
         ),
         _c(
             "voter_name",
@@ -489,7 +538,7 @@ DIVISION_VOTES = Table(
             STR,
             True,
             "The voter's id as printed: `person_id` (modern), `id` (old: a membership), "
-            "`memberid` (Public Bill Committees).",
+            "`memberid` (Public Bill Committees); the Votes APIs' member id.",
         ),
         _c(
             "twfy_person_id",
@@ -501,6 +550,8 @@ DIVISION_VOTES = Table(
         _c("is_teller", BOOL, False, 'Marked `teller="yes"`: counted the votes for this side.'),
         _c("proxy_ref", STR, True, "Who cast the vote by proxy (`proxy`, a person id), if anyone."),
         _c("proxy_twfy_person_id", STR, True, "TheyWorkForYou person behind `proxy_ref`."),
+        _c("proxy_name", STR, True, "Commons Votes API `ProxyName`: who cast the vote by proxy."),
+        _c("party", STR, True, "The voter's party as the Votes API records it with the vote."),
         _c("source_ref", STR, False, "Input file plus line of the name."),
         _RAW,
     ),

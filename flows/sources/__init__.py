@@ -9,13 +9,14 @@ Adding a source: a folder `transforms/<name>/` (pure parsing), a folder
 from __future__ import annotations
 
 from flows.core.source import Catalog
-from flows.sources import hansard_api, members, pp_text, twfy_xml
+from flows.sources import hansard_api, members, pp_text, twfy_xml, votes_api
 
 CATALOG = Catalog(
     [
         pp_text.SOURCE,
         hansard_api.SOURCE,
         twfy_xml.SOURCE,
+        votes_api.SOURCE,
         members.SOURCE,
     ]
 )

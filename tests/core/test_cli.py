@@ -172,7 +172,13 @@ def test_every_registered_source_is_reachable_from_cli_config_and_rebuild(
     runner = CliRunner()
     top = runner.invoke(app, ["--help"], env=HELP_WIDTH).output
     ingest = runner.invoke(app, ["ingest", "--help"], env=HELP_WIDTH).output
-    commands = {"pp_text": "text", "hansard_api": "api", "twfy_xml": "twfy", "members": "members"}
+    commands = {
+        "pp_text": "text",
+        "hansard_api": "api",
+        "twfy_xml": "twfy",
+        "votes_api": "votes",
+        "members": "members",
+    }
     assert set(commands) == set(CATALOG.names), "a new source: say here which command is its"
     for name, command in commands.items():
         assert command in (top if name == "members" else ingest), name

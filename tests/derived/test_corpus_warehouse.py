@@ -17,6 +17,9 @@ the same way, in the commit that changes them, and says here what changed:
   id the identity map cannot place are no longer given a member by their printed name.
 - Search index v2 (schema v6): search_postings carry each contribution's number in its
   partition (`doc`) instead of its id, search_docs map it and gain `sitting_date` (same rows).
+- Votes APIs (schema v7): divisions and division_votes gain the Votes APIs' columns (null for
+  TheyWorkForYou's 11 divisions and 4,156 names, same rows) and the 5 divisions and 3,250
+  names of our Votes API fixtures for the 2023 TheyWorkForYou day; raw_inputs its 7 responses.
 """
 
 from __future__ import annotations

@@ -65,8 +65,30 @@ def ingest_api(
     max_shrink: float = 0.5,
     **params: Any,  # noqa: ANN401
 ) -> RunSummary:
+    return _dated("hansard_api", start, end, warehouse, max_shrink, params)
+
+
+def ingest_votes(
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    warehouse: Any = None,  # noqa: ANN401
+    max_shrink: float = 0.5,
+    **params: Any,  # noqa: ANN401
+) -> RunSummary:
+    return _dated("votes_api", start, end, warehouse, max_shrink, params)
+
+
+def _dated(  # noqa: PLR0913
+    source: str,
+    start: date | None,
+    end: date | None,
+    warehouse: Any,  # noqa: ANN401
+    max_shrink: float,
+    params: dict[str, Any],
+) -> RunSummary:
     return app.run(
-        "hansard_api",
+        source,
         "ingest",
         _wh(warehouse),
         opts=_opts(max_shrink=max_shrink),
