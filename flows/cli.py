@@ -34,6 +34,8 @@ app = typer.Typer(
 )
 ingest_app = typer.Typer(help="Ingest inputs into the warehouse.", no_args_is_help=True)
 app.add_typer(ingest_app, name="ingest")
+export_app = typer.Typer(help="Export the warehouse for other tools.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -258,6 +260,30 @@ def report(
     except (duckdb.Error, FileNotFoundError) as e:
         CTX.fail(str(e))
     CTX.say(f"wrote {path}")
+
+
+@export_app.command("parquet")
+def export_parquet(
+    folder: Annotated[Path, typer.Argument(help="A new (or empty) folder to write.")],
+    table: Annotated[
+        list[str] | None, typer.Option("--table", "-t", help="Only these tables (default all).")
+    ] = None,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Write a hive-partitioned Parquet snapshot of every table's current state (bare Parquet,
+    for tools without DuckDB), with the BI contract in _schema.json."""
+    from flows.export import ExportError
+    from flows.export import export_parquet as export
+
+    try:
+        done = export(Warehouse.at(warehouse), folder, table or ())
+    except ExportError as e:
+        CTX.fail(str(e))
+    rows = sum(t["rows"] for t in done.tables.values())
+    CTX.say(
+        f"exported {len(done.tables)} tables, {rows} rows, to {done.folder} "
+        f"({done.linked} files hard-linked, {done.copied} copied)"
+    )
 
 
 @app.command()
