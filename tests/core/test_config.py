@@ -135,12 +135,18 @@ def test_daily_flow_runs_every_configured_source(tmp_path: Path) -> None:
         config.write_text(
             f'[warehouse]\nroot = "{tmp_path / "wh"}"\n[pp_text]\ninbox = "{inbox}"\n'
             f'[hansard_api]\nbase_url = "{api.url}"\nhouses = ["Lords"]\ncorrection_days = 3\n'
+            f'[votes_api]\ncommons_base_url = "{api.url}"\nlords_base_url = "{api.url}"\n'
         )
         cfg = load_config(config, env={})
-        results = run_each(daily_jobs(cfg), cfg)  # what the daily flow runs
+        jobs = daily_jobs(cfg)
+        assert list(jobs) == ["pp_text", "hansard_api", "votes_api"]  # the default sources
+        results = run_each(jobs, cfg)  # what the daily flow runs
     assert results["pp_text"].contributions == 8
     assert results["hansard_api"].days_changed == 0
     assert results["hansard_api"].failures  # the calendar months 404 here: reported
+    assert results["votes_api"].failures  # so do both Houses' division searches
+    searched = {r.path for r in api.requests if r.path.lower().endswith("search")}
+    assert searched == {"/data/divisions.json/search", "/data/Divisions/search"}
     assert read_table(Warehouse.at(tmp_path / "wh"), CONTRIBUTIONS).height == 8
 
 
