@@ -6,37 +6,47 @@
 create or replace view division_results as
 with
 
+-- the party recorded with the vote, else the member's party period starting last on or before
+-- the sitting date (an ASOF join: no window over every vote), if it has not ended by then
 vote_rows as (
     select
         v.division_id,
+        v.house,
+        v.sitting_date,
         v.vote in ('aye', 'content') as is_aye,
-        coalesce(v.party, p.party_name, 'unknown') as party
+        coalesce(
+            v.party,
+            if(p.end_date is null or v.sitting_date <= p.end_date, p.party_name, null),
+            'unknown'
+        ) as party
     from division_votes as v
-    left join member_parties as p
-        on
-            v.member_id = p.member_id
-            and v.sitting_date >= p.start_date
-            and (p.end_date is null or v.sitting_date <= p.end_date)
-    where v.vote <> 'no-vote-recorded'
-    qualify row_number() over (partition by v.division_id, v.ordinal order by p.start_date desc) = 1
+    asof left join member_parties as p
+        on v.member_id = p.member_id and v.sitting_date >= p.start_date
+    where v.vote != 'no-vote-recorded'
 ),
 
+-- grouped with the division's house and date too: a filter on them in a query reaches the
+-- votes' scan (a date's results read that date's votes, not all of them)
 party_counts as (
     select
         division_id,
+        house,
+        sitting_date,
         party,
         count(*) filter (where is_aye) as ayes,
         count(*) filter (where not is_aye) as noes
     from vote_rows
-    group by division_id, party
+    group by division_id, house, sitting_date, party
 ),
 
 by_party as (
     select
         division_id,
+        house,
+        sitting_date,
         list({party: party, ayes: ayes, noes: noes} order by ayes + noes desc, party) as by_party
     from party_counts
-    group by division_id
+    group by division_id, house, sitting_date
 ),
 
 final as (
@@ -62,7 +72,11 @@ final as (
         b.by_party
     from divisions as d
     left join division_links as l on d.division_id = l.division_id
-    left join by_party as b on d.division_id = b.division_id
+    left join by_party as b
+        on
+            d.division_id = b.division_id
+            and d.house = b.house
+            and d.sitting_date = b.sitting_date
 )
 
 select * from final;
