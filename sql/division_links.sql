@@ -1,8 +1,9 @@
 -- division_links: every division with the debate it belongs to and, where both a printed record
 -- (TheyWorkForYou XML) and an official vote record (the Votes APIs, `upstream_id` set) hold it,
 -- its counterpart. Grain: one row per division. Key: division_id.
--- The same division: same house and division number, dates at most a day apart (a division
--- after midnight carries the next day's date in the Votes APIs).
+-- The same division: same house, chamber and division number, dates at most a day apart (a
+-- division after midnight carries the next day's date in the Votes APIs; a Public Bill
+-- Committee's divisions, numbered from 1, are never a chamber's).
 -- link_method: `source` (the source places it in a debate: TheyWorkForYou, by position in the
 -- day); `same_division` (an official record takes its printed counterpart's debate); `title` (its
 -- title starts with the title of a debate of the same house and chamber that day, or the day
@@ -33,6 +34,7 @@ pairs as (
     inner join division_rows as o
         on
             p.house = o.house
+            and p.location = o.location
             and p.division_number = o.division_number
             and abs(date_diff('day', p.sitting_date, o.sitting_date)) <= 1
     where p.upstream_id is null and o.upstream_id is not null

@@ -4,8 +4,8 @@
 -- Listed counts: names voting each way; Commons lists leave the tellers out (as the declared
 -- counts do), Lords lists count them (as theirs do). votes_compared/votes_differing: names with
 -- a member id on both sides, and those of them whose vote differs.
--- status: `matched`, `record_only`, `official_only` (only days both sources cover are listed:
--- a house and day that either holds no division of).
+-- status: `matched`, `record_only`, `official_only` (only the house, chamber and days both
+-- sources hold divisions for are listed). Same division as division_links says.
 -- Grain: one row per division (a pair, or one side). Key: record_division_id, official_division_id.
 create or replace view division_reconciliation as
 with
@@ -14,6 +14,7 @@ division_rows as (
     select
         division_id,
         house,
+        location,
         sitting_date,
         division_number,
         aye_count,
@@ -42,12 +43,13 @@ sides as (
     left join listed as l on d.division_id = l.division_id
 ),
 
-covered as (  -- house-days both kinds of record hold divisions for
+covered as (  -- house-days and chambers both kinds of record hold divisions for
     select
         house,
+        location,
         sitting_date
     from division_rows
-    group by house, sitting_date
+    group by house, location, sitting_date
     having bool_or(is_official) and bool_or(not is_official)
 ),
 
@@ -56,6 +58,7 @@ pairs as (
         r.division_id as record_division_id,
         o.division_id as official_division_id,
         coalesce(r.house, o.house) as house,
+        coalesce(r.location, o.location) as location,
         coalesce(r.sitting_date, o.sitting_date) as sitting_date,
         coalesce(r.division_number, o.division_number) as division_number,
         r.aye_count as record_aye_declared,
@@ -70,6 +73,7 @@ pairs as (
     full outer join (select * from sides where is_official) as o
         on
             r.house = o.house
+            and r.location = o.location
             and r.division_number = o.division_number
             and abs(date_diff('day', r.sitting_date, o.sitting_date)) <= 1
 ),
@@ -134,7 +138,8 @@ compared as (
 final as (
     select k.*
     from compared as k
-    semi join covered as c on k.house = c.house and k.sitting_date = c.sitting_date
+    semi join covered as c
+        on k.house = c.house and k.location = c.location and k.sitting_date = c.sitting_date
 )
 
 select * from final
