@@ -91,12 +91,15 @@ class HouseFetch:
 
 def _store(
     client: HttpClient, wh: Warehouse, base: str, path: str, params: dict[str, str], scope: dict
-) -> tuple[RawEntry | None, bool, bytes, str]:
-    """GET and store; (entry, new, body, url). No entry: a failure with that url."""
-    got, entry, is_new = fetch_into_raw(client, wh, SOURCE, base, path, params, scope)
+) -> tuple[RawEntry | None, bool, bytes, str, str]:
+    """GET and store: (entry, new, body, url, problem). No entry: `problem` says why."""
+    try:
+        got, entry, is_new = fetch_into_raw(client, wh, SOURCE, base, path, params, scope)
+    except FetchError as e:
+        return None, False, b"", e.url, str(e)
     if entry is None:
-        return None, False, b"", f"{got.url}: HTTP {got.status}"
-    return entry, is_new, got.body, got.url
+        return None, False, b"", got.url, f"HTTP {got.status}"
+    return entry, is_new, got.body, got.url, ""
 
 
 def search(  # noqa: PLR0913
@@ -108,12 +111,9 @@ def search(  # noqa: PLR0913
     scope = {"house": house, "start": start.isoformat(), "end": end.isoformat()}
     while True:
         params = search_query(house, start, end, skip, PAGE_SIZE)
-        try:
-            entry, is_new, body, where = _store(client, wh, base, SEARCH[house], params, scope)
-        except FetchError as e:
-            entry, where = None, f"{e.url}: {e}"
+        entry, is_new, body, url, problem = _store(client, wh, base, SEARCH[house], params, scope)
         if entry is None:
-            out.failures.append(fetch_failed(SOURCE, where.split(": ")[0], where))
+            out.failures.append(fetch_failed(SOURCE, url, problem))
             out.complete = False
             return out
         out.pages += 1
@@ -121,7 +121,7 @@ def search(  # noqa: PLR0913
         try:
             page = summaries(body, house)
         except ValueError as e:
-            out.failures.append(fetch_failed(SOURCE, where, f"unreadable search page: {e}"))
+            out.failures.append(fetch_failed(SOURCE, url, f"unreadable search page: {e}"))
             out.complete = False
             return out
         for s in page:
@@ -138,12 +138,9 @@ def fetch_body(
     """One division's body into the raw zone: (division, new, failure)."""
     path = DETAIL[house].format(id=summary.upstream_id)
     scope = {"house": house, "date": summary.day.isoformat(), "division": summary.upstream_id}
-    try:
-        entry, is_new, _, where = _store(client, wh, base, path, {}, scope)
-    except FetchError as e:
-        return None, False, fetch_failed(SOURCE, e.url, str(e))
+    entry, is_new, _, url, problem = _store(client, wh, base, path, {}, scope)
     if entry is None:
-        return None, False, fetch_failed(SOURCE, where.split(": ")[0], where)
+        return None, False, fetch_failed(SOURCE, url, problem)
     return Division(summary.upstream_id, summary.version, entry), is_new, None
 
 
