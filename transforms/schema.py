@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -846,6 +846,31 @@ SPEAKER_RESOLUTIONS = Table(
     ),
 )
 
+INTERVENTION_PAIRS = Table(
+    name="intervention_pairs",
+    grain="One row per ordered pair of speakers who spoke one straight after the other, per "
+    "contributions partition.",
+    key=("speaker_key", "next_speaker_key"),
+    partition_by=("source", "house", "sitting_year"),
+    description="Who spoke straight after whom, counted partition by partition from "
+    "contributions (the `interventions` view sums the partitions): turns follow each other by "
+    "ordinal within one excerpt of a debate, not across a gap, collective rows skipped, the "
+    "same speaker twice in a row not a pair. A partition is recomputed when its contributions "
+    "partition changes.",
+    order_by=("speaker_key", "next_speaker_key"),
+    columns=(
+        _SOURCE,
+        _HOUSE_OPEN,
+        _YEAR_OPEN,
+        _c("speaker_key", STR, False, "Who spoke (contributions.speaker_key)."),
+        _c("next_speaker_key", STR, False, "Who spoke straight after them."),
+        _c("pair_count", I64, False, "How often, in this partition."),
+        _c("debate_count", I64, False, "In how many debates (a debate is in one partition)."),
+        _c("first_date", DATE, True, "First sitting date of the pair in this partition."),
+        _c("last_date", DATE, True, "Last sitting date of the pair in this partition."),
+    ),
+)
+
 _DOC = _c(
     "doc",
     I32,
@@ -928,6 +953,7 @@ TABLES: dict[str, Table] = {
         MEMBER_NAMES,
         TWFY_PEOPLE,
         SPEAKER_RESOLUTIONS,
+        INTERVENTION_PAIRS,
         SEARCH_POSTINGS,
         SEARCH_DOCS,
     )

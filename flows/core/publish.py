@@ -318,9 +318,12 @@ def stage_partition(
     replaced: bool = False,
     drop: pl.Expr | None = None,
     metadata: Mapping[str, str] | None = None,
+    keep_empty: bool = False,
 ) -> Staged | None:
     """Write one partition's merged rows under `run_dir`: the published rows (none when
-    `replaced`; those matching `drop` removed) merged with `new`. None when nothing changes."""
+    `replaced`; those matching `drop` removed) merged with `new`. None when nothing changes.
+    A partition left without rows is removed, unless `keep_empty`: then a file with no rows
+    stays, carrying `metadata` (a derived partition's signature: derived, and empty)."""
     target = partition_dir(wh, table, part)
     file = target / FILE_NAME
     if replaced and metadata is not None and file_metadata(file) != dict(metadata):
@@ -342,10 +345,11 @@ def stage_partition(
     ):
         return None  # unchanged: not rewritten
     stage_path: Path | None = None
-    if rows.height and table.partition_by:
+    keep = rows.height or (keep_empty and metadata is not None)
+    if keep and table.partition_by:
         stage_path = run_dir / "new" / target.relative_to(wh.tables)
         _write_file(table, rows, stage_path / FILE_NAME, metadata)
-    elif rows.height:
+    elif keep:
         stage_path = run_dir / "new" / table.name / FILE_NAME
         _write_file(table, rows, stage_path, metadata)
         target = target / FILE_NAME

@@ -1,16 +1,17 @@
-"""Tables derived partition by partition from `contributions`: speaker_resolutions and the
-search index (search_postings, search_docs).
+"""Tables derived partition by partition from `contributions`: speaker_resolutions,
+intervention_pairs and the search index (search_postings, search_docs).
 
 Each derived partition mirrors one contributions partition (source, house, sitting_year), and
 its files record, in Parquet key-value metadata, the signature of what they were derived from:
-the sha256 of that contributions file and the deriver's own fingerprint (the members tables
-for resolution, the tokeniser version for search). `refresh_derived` recomputes only the
-partitions whose signature differs — a new or rewritten contributions partition, or changed
-members — one partition at a time, so memory is bounded by one partition and an ingest pays
-only for what it changed. Each partition is published on its own (staged, gated, swapped in),
-so an interrupted refresh keeps what it finished and the next one carries on. Derived
-partitions whose contributions partition has gone are removed. Everything is a function of
-file contents, so a rebuild from raw reproduces the derived files byte for byte.
+the sha256 of that contributions file and the deriver's own fingerprint (the members tables for
+resolution, the rule's version for intervention_pairs, the tokeniser version for search).
+`refresh_derived` recomputes only the partitions whose signature differs — a new or rewritten
+contributions partition, or changed members — one partition at a time, so memory is bounded by
+one partition and an ingest pays only for what it changed. Each partition is published on its
+own (staged, gated, swapped in), so an interrupted refresh keeps what it finished and the next
+one carries on. Derived partitions whose contributions partition has gone are removed.
+Everything is a function of file contents, so a rebuild from raw reproduces the derived files
+byte for byte.
 """
 
 from __future__ import annotations
@@ -118,7 +119,16 @@ def _stage_part(
     try:
         for table in swap_order(tables):
             new = conform(table, frames[table.name])
-            staged = stage_partition(wh, table, part, new, plan.run, replaced=True, metadata=meta)
+            staged = stage_partition(
+                wh,
+                table,
+                part,
+                new,
+                plan.run,
+                replaced=True,
+                metadata=meta,
+                keep_empty=table is tables[0],  # its signature says "done", rows or none
+            )
             if staged is not None:
                 plan.items.append(staged)
     except BaseException:

@@ -20,6 +20,7 @@ the same way, in the commit that changes them, and says here what changed:
 - Votes APIs (schema v7): divisions and division_votes gain the Votes APIs' columns (null for
   TheyWorkForYou's 11 divisions and 4,156 names, same rows) and the 5 divisions and 3,250
   names of our Votes API fixtures for the 2023 TheyWorkForYou day; raw_inputs its 7 responses.
+- intervention_pairs (schema v8): a new derived table, 876 pairs; every other table the same.
 """
 
 from __future__ import annotations
@@ -68,3 +69,47 @@ def test_rebuild_reproduces_every_table_of_every_source_byte_for_byte(
     assert summary.items > 0 and summary.partitions_written == 0  # nothing had to change
     assert parquet_bytes(copy) == before
     assert {"pp_text", "hansard_api", "twfy_xml"} <= {k.split("/")[1][7:] for k in before}
+
+
+# the interventions view before its pairs were derived per partition: one window over every
+# contribution (the reference the derived table must equal)
+WINDOW_OVER_EVERY_CONTRIBUTION = """
+with next_events as (
+    select debate_id, sitting_date, speaker_key,
+        lead(case when speaker_key is not null or coalesce(after_gap, false)
+                then {'key': speaker_key, 'gap': coalesce(after_gap, false)} end ignore nulls)
+            over (partition by debate_id, raw_sha256 order by ordinal) as next_event
+    from contributions
+),
+changes as (
+    select debate_id, sitting_date, speaker_key, next_event.key as next_speaker_key
+    from next_events
+    where speaker_key is not null and not next_event.gap and next_event.key <> speaker_key
+)
+select speaker_key, next_speaker_key, count(*) as pair_count,
+    count(distinct debate_id) as debate_count, min(sitting_date) as first_date,
+    max(sitting_date) as last_date
+from changes
+group by all
+"""
+
+
+def test_interventions_from_derived_pairs_equal_one_window_over_every_contribution(
+    corpus_warehouse: tuple[Warehouse, Any],
+) -> None:
+    import duckdb
+
+    from flows.derived.pairs import SpeakerPairs
+    from flows.derived.refresh import refresh_derived
+
+    wh, _ = corpus_warehouse
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+        (count,) = con.execute("select count(*) from interventions").fetchone()
+        (differing,) = con.execute(
+            f"select count(*) from ((select * from interventions except all "
+            f"({WINDOW_OVER_EVERY_CONTRIBUTION})) union all (({WINDOW_OVER_EVERY_CONTRIBUTION}) "
+            "except all select * from interventions))"
+        ).fetchone()
+    assert count > 500 and differing == 0
+    # every partition was derived once, those without a pair too (an empty, signed file)
+    assert refresh_derived(wh, [SpeakerPairs()]).derived == 0
