@@ -33,6 +33,7 @@ from flows.core import runs
 from flows.core.publish import publish
 from flows.core.views import analysis_files, refresh_views, sql_files, view_files
 from flows.core.warehouse import Warehouse
+from flows.derived.pairs import SpeakerPairs
 from flows.derived.refresh import SearchIndex, refresh_derived
 from flows.derived.resolution import resolve_all
 from flows.sources import CATALOG
@@ -168,7 +169,8 @@ def con(warehouse: Warehouse):  # noqa: ANN201
     publish(warehouse, DEBATES, frame(DEBATES, [debate_row(d) for d in DEBATE_ROWS]))
     publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [contribution_row(t) for t in TURNS]))
     publish(warehouse, REJECTS, frame(REJECTS, REJECTS_GIVEN))
-    refresh_derived(warehouse, [SearchIndex()])  # the search index, as every run derives it
+    # the speaker pairs and the search index, as every run derives them
+    refresh_derived(warehouse, [SpeakerPairs(), SearchIndex()])
     refresh_views(warehouse)
     connection = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
     yield connection
@@ -314,6 +316,7 @@ def test_interventions_do_not_cross_a_gap_on_a_skipped_row(warehouse: Warehouse)
     ]
     publish(warehouse, DEBATES, frame(DEBATES, [debate_row("D1")]))
     publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [contribution_row(t) for t in turns]))
+    refresh_derived(warehouse, [SpeakerPairs()])
     refresh_views(warehouse)
     with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as con:
         got = rows(con, "select speaker_key, next_speaker_key, pair_count from interventions")
