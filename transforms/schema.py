@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 @dataclass(frozen=True)
@@ -846,6 +846,40 @@ SPEAKER_RESOLUTIONS = Table(
     ),
 )
 
+DEBATE_STATS = Table(
+    name="debate_stats",
+    grain="One row per debate with contributions.",
+    key=("debate_id",),
+    partition_by=("source", "house", "sitting_year"),
+    description="What happened in each debate, counted partition by partition from "
+    "contributions and speaker_resolutions (the `debate_summary` view joins it to debates): "
+    "a partition is recomputed when its contributions partition or the members tables change.",
+    order_by=("debate_id",),
+    columns=(
+        _SOURCE,
+        _HOUSE_OPEN,
+        _YEAR_OPEN,
+        _c("debate_id", STR, False, "The debate (debates.debate_id)."),
+        _c("contribution_count", I64, False, "Its contributions, collective rows included."),
+        _c(
+            "speaker_count",
+            I64,
+            False,
+            "Distinct people who spoke (contributions_enriched.person_key).",
+        ),
+        _c("word_count", I64, False, "Words of its contributions."),
+        _c(
+            "first_speaker_key",
+            STR,
+            True,
+            "The first named speaker (lowest ordinal, then contribution_id; collective rows "
+            "skipped): their speaker_key.",
+        ),
+        _c("first_speaker_name", STR, True, "Their name as printed."),
+        _c("first_speaker_member_id", I32, True, "Their member id, when resolved."),
+    ),
+)
+
 INTERVENTION_PAIRS = Table(
     name="intervention_pairs",
     grain="One row per ordered pair of speakers who spoke one straight after the other, per "
@@ -953,6 +987,7 @@ TABLES: dict[str, Table] = {
         MEMBER_NAMES,
         TWFY_PEOPLE,
         SPEAKER_RESOLUTIONS,
+        DEBATE_STATS,
         INTERVENTION_PAIRS,
         SEARCH_POSTINGS,
         SEARCH_DOCS,

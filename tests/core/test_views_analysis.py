@@ -169,8 +169,7 @@ def con(warehouse: Warehouse):  # noqa: ANN201
     publish(warehouse, DEBATES, frame(DEBATES, [debate_row(d) for d in DEBATE_ROWS]))
     publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [contribution_row(t) for t in TURNS]))
     publish(warehouse, REJECTS, frame(REJECTS, REJECTS_GIVEN))
-    # the speaker pairs and the search index, as every run derives them
-    refresh_derived(warehouse, [SpeakerPairs(), SearchIndex()])
+    resolve_all(warehouse)  # every derived table, as every run derives them
     refresh_views(warehouse)
     connection = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
     yield connection

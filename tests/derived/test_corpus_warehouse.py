@@ -21,6 +21,7 @@ the same way, in the commit that changes them, and says here what changed:
   TheyWorkForYou's 11 divisions and 4,156 names, same rows) and the 5 divisions and 3,250
   names of our Votes API fixtures for the 2023 TheyWorkForYou day; raw_inputs its 7 responses.
 - intervention_pairs (schema v8): a new derived table, 876 pairs; every other table the same.
+- debate_stats (schema v9): a new derived table, 347 debates with contributions; the rest the same.
 """
 
 from __future__ import annotations
@@ -113,3 +114,76 @@ def test_interventions_from_derived_pairs_equal_one_window_over_every_contributi
     assert count > 500 and differing == 0
     # every partition was derived once, those without a pair too (an empty, signed file)
     assert refresh_derived(wh, [SpeakerPairs()]).derived == 0
+
+
+# debate_summary before its counts were derived per partition: one aggregation over every
+# contribution through contributions_enriched (the reference debate_stats must equal)
+AGGREGATE_OVER_EVERY_CONTRIBUTION = """
+with
+
+debate_rows as (
+    select * from debates
+),
+
+contribution_rows as (
+    select * from contributions_enriched
+),
+
+contribution_totals as (
+    select
+        debate_id,
+        count(*) as contribution_count,
+        count(distinct person_key) as speaker_count,
+        cast(sum(word_count) as bigint) as word_count,
+        arg_min(
+            {'key': speaker_key, 'name': speaker_name, 'member_id': member_id},
+            {'ordinal': ordinal, 'contribution_id': contribution_id}
+        ) filter (where person_key is not null) as first_speaker
+    from contribution_rows
+    group by debate_id
+),
+
+final as (
+    select
+        d.debate_id,
+        d.house,
+        d.location,
+        d.sitting_date,
+        d.title,
+        d.department,
+        d.stage,
+        coalesce(t.contribution_count, 0) as contribution_count,
+        coalesce(t.speaker_count, 0) as speaker_count,
+        coalesce(t.word_count, 0) as word_count,
+        t.first_speaker.key as first_speaker_key,
+        t.first_speaker.name as first_speaker_name,
+        t.first_speaker.member_id as first_speaker_member_id
+    from debate_rows as d
+    left join contribution_totals as t on d.debate_id = t.debate_id
+)
+
+select * from final
+"""
+
+
+def test_debate_summary_from_derived_stats_equals_one_aggregation_over_every_contribution(
+    corpus_warehouse: tuple[Warehouse, Any],
+) -> None:
+    import duckdb
+
+    from flows.derived.refresh import refresh_derived
+    from flows.derived.resolution import derivers
+
+    wh, _ = corpus_warehouse
+    reference = AGGREGATE_OVER_EVERY_CONTRIBUTION
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+        (count,) = con.execute("select count(*) from debate_summary").fetchone()
+        (differing,) = con.execute(
+            f"select count(*) from ((select * from debate_summary except all ({reference})) "
+            f"union all (({reference}) except all select * from debate_summary))"
+        ).fetchone()
+        (with_speaker,) = con.execute(
+            "select count(*) from debate_summary where first_speaker_member_id is not null"
+        ).fetchone()
+    assert count > 300 and differing == 0 and with_speaker > 100
+    assert refresh_derived(wh, derivers(wh)).derived == 0  # nothing left to derive

@@ -24,6 +24,8 @@ from flows.core.publish import publish
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
 from flows.derived.refresh import SearchIndex, refresh_derived
+from flows.derived.resolution import SpeakerResolution
+from flows.derived.stats import DebateStats
 from transforms.schema import (
     CONTRIBUTIONS,
     DEBATES,
@@ -179,7 +181,9 @@ def con(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
             ],
         ),
     )  # fmt: skip
-    refresh_derived(wh, [SearchIndex()])  # the search index, as every run derives it
+    # the debate counts (from the resolutions given above) and the search index, as every run
+    # derives them
+    refresh_derived(wh, [DebateStats(wh, SpeakerResolution(wh)), SearchIndex()])
     refresh_views(wh)
     connection = duckdb.connect(str(wh.duckdb_path), read_only=True)
     yield connection

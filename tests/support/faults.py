@@ -30,6 +30,7 @@ TEXT_TABLES: Mapping[str, tuple[str, ...]] = {
     "contributions": (),
     "rejects": ("rejected_at",),
     "speaker_resolutions": (),
+    "debate_stats": (),
     "intervention_pairs": (),
     "search_docs": (),
     "search_postings": (),
