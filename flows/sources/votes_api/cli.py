@@ -57,5 +57,6 @@ def register(app: typer.Typer, ingest: typer.Typer, ctx: CliContext) -> None:
             "correction_days": cfg.correction_days if correction_days is None else correction_days,
             "max_rps": rps or cfg.max_rps,
             "max_concurrency": concurrency or cfg.max_concurrency,
+            "timeout_s": cfg.timeout_s,
         }
         report_fetches(ctx, ctx.run(Job("votes_api", "ingest", params, warehouse)))

@@ -19,3 +19,4 @@ class Settings(BaseModel):
     correction_days: int = Field(30, ge=0, le=366)  # days before the last fetched one re-checked
     max_rps: float = Field(5.0, gt=0, le=50)
     max_concurrency: int = Field(4, ge=1, le=16)
+    timeout_s: float = Field(60.0, gt=0, le=600)  # a response's silence before a retry

@@ -39,6 +39,7 @@ def acquire(  # noqa: PLR0913
     correction_days: int = 30,
     max_rps: float = 5.0,
     max_concurrency: int = 4,
+    timeout_s: float = 60.0,
 ) -> Acquired:
     """Search each house over [start, end] (or since the last fetched day, minus the
     correction window); fetch the bodies of new or changed divisions; write the snapshots of
@@ -52,7 +53,7 @@ def acquire(  # noqa: PLR0913
     counts = {"pages": 0, "bodies": 0, "reused": 0, "new": 0}
     days_changed = days_unchanged = days_failed = 0
     failures: list[dict] = []
-    settings = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency)
+    settings = HttpSettings(max_rps=max_rps, max_concurrency=max_concurrency, timeout_s=timeout_s)
     with HttpClient(settings) as client:
         for house in houses:
             got = fetch.search(client, wh, base[house], house, lo, hi)
