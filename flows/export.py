@@ -50,14 +50,7 @@ class Exported:
 
 def _unsettled(wh: Warehouse) -> str | None:
     """Why the tables may be mid-commit now, or None: the latest run has no outcome."""
-    records = (
-        sorted(
-            (runs.RunRecord.from_json(p.read_text()) for p in wh.runs.glob("*.json")),
-            key=lambda r: r.started_at,
-        )
-        if wh.runs.is_dir()
-        else []
-    )
+    records = runs.records(wh)
     if records and records[-1].status in ("running", "crashed"):
         last = records[-1]
         return (

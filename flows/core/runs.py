@@ -85,7 +85,12 @@ def mark_crashed(wh: Warehouse) -> int:
     return found
 
 
+def records(wh: Warehouse) -> list[RunRecord]:
+    """Every run's record, oldest first (a run id starts with its start time)."""
+    paths = sorted(wh.runs.glob("*.json")) if wh.runs.is_dir() else []
+    return [RunRecord.from_json(p.read_text()) for p in paths]
+
+
 def publish_runs(wh: Warehouse) -> None:
-    records = [RunRecord.from_json(p.read_text()) for p in sorted(wh.runs.glob("*.json"))]
-    rows = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records]
+    rows = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records(wh)]
     publish(wh, INGEST_RUNS, frame(INGEST_RUNS, rows), replace=[{}])

@@ -158,11 +158,12 @@ def test_transient_faults_are_retried(server: ReplayServer, warehouse: Warehouse
 def test_a_stalled_response_times_out_and_is_retried(
     server: ReplayServer, warehouse: Warehouse
 ) -> None:
-    server.set(faults=[{"match": "/data/divisions/8001", "kind": "timeout", "seconds": 3}])
-    summary = run(server, warehouse, houses=["Lords"], timeout_s=1.0)
+    server.set(faults=[{"match": "/data/divisions/8001", "kind": "timeout", "seconds": 10}])
+    summary = run(server, warehouse, houses=["Lords"], timeout_s=2.0)
     assert (summary.days_failed, summary.rejects, summary.bodies_fetched) == (0, 0, 3)
     asked = [r for r in server.requests if "/data/divisions/8001" in r.target.lower()]
-    assert len(asked) == 2  # the stalled attempt, then the retry that answered
+    # the stalled attempt, then a retry that answered (a busy machine may need one more)
+    assert len(asked) >= 2 and asked[0].fault == "timeout"
 
 
 def test_a_body_that_keeps_failing_fails_its_day_alone(

@@ -414,9 +414,7 @@ def _vote(  # noqa: PLR0913
         detail = f"{inp.url}: {where} in division {division} {e}; the name is not published"
         out.rejects.append(_reject(inp, ref, e.reason, detail))
         return None
-    extra = sorted(set(member) - known)
-    if extra:
-        _unknown(inp, member, known, where, out)
+    _unknown(inp, member, known, where, out)
     assert member_id is not None
     return member_id, name.strip(), party, proxy
 
