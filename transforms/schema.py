@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 @dataclass(frozen=True)
@@ -880,6 +880,98 @@ DEBATE_STATS = Table(
     ),
 )
 
+_DOC = _c(
+    "doc",
+    I32,
+    False,
+    "The contribution's number in its partition's index: its rank by contribution_id, from 1 "
+    "(search_docs maps it to the contribution).",
+)
+
+CONTRIBUTIONS_ENRICHED = Table(
+    name="contributions_enriched",
+    grain="One row per contribution: who spoke, with the party and seat they had on the day.",
+    key=("contribution_id",),
+    partition_by=("source", "house", "sitting_year"),
+    description="Every contribution (its text left out) with its resolved member "
+    "(speaker_resolutions), the member's name on the sitting date (member_names; the current "
+    "name when no history covers it), and the party and the constituency (Commons) or peerage "
+    "type (Lords) held ON THE SITTING DATE (member_parties, member_houses in the "
+    "contribution's house), beside the party and constituency as printed. When two periods "
+    "touch the date, the later-starting one wins (a party switch takes effect on its start "
+    "date). Derived partition by partition from contributions, speaker_resolutions and the "
+    "members tables: a partition is recomputed when its contributions partition or any members "
+    "table changes.",
+    order_by=("sitting_date", "debate_id", "ordinal", "contribution_id"),
+    row_group=16_384,
+    columns=(
+        _c("contribution_id", STR, False, "The contribution (contributions.contribution_id)."),
+        _c(
+            "doc",
+            I32,
+            False,
+            "The contribution's number in its partition's search index (search_postings, "
+            "search_docs): its rank by contribution_id, from 1; search matches join on it.",
+        ),
+        _c("debate_id", STR, False, "The debate (debates.debate_id)."),
+        _SOURCE,
+        _DATE_OPEN,
+        _YEAR_OPEN,
+        _HOUSE_OPEN,
+        _LOCATION_OPEN,
+        _c("ordinal", I32, False, "Order within the debate (contributions.ordinal)."),
+        _c("contribution_type", STR, False, "contributions.contribution_type."),
+        _c("speaker_key", STR, True, "contributions.speaker_key."),
+        _c("speaker_display", STR, False, "contributions.speaker_display."),
+        _c("speaker_name", STR, True, "contributions.speaker_name."),
+        _c("speaker_office", STR, True, "contributions.speaker_office."),
+        _c("printed_constituency", STR, True, "The constituency as printed (contributions)."),
+        _c("printed_party", STR, True, "The party as printed (contributions.party)."),
+        _c("twfy_person_id", STR, True, "contributions.twfy_person_id."),
+        _c("member_id", I32, True, "The resolved member (speaker_resolutions); null if none."),
+        _c(
+            "person_key",
+            STR,
+            True,
+            "Who, for counting people: `member:<id>` for a resolved member, else "
+            "`twfy:<person id>` for a TheyWorkForYou person the map cannot place, else "
+            "`name:<printed name>` (the speaker key, else the name); null for collective and "
+            "procedural rows.",
+        ),
+        _c("resolution_method", STR, True, "speaker_resolutions.method."),
+        _c("resolution_reason", STR, True, "speaker_resolutions.reason."),
+        _c(
+            "member_name",
+            STR,
+            True,
+            "The member's name on the sitting date (member_names), else as displayed now.",
+        ),
+        _c("member_gender", STR, True, "members.gender."),
+        _c("party_id", I32, True, "The party held on the sitting date: Members API id."),
+        _c("party_name", STR, True, "Its name."),
+        _c("party_abbreviation", STR, True, "Its abbreviation, e.g. `Lab`."),
+        _c(
+            "membership_from",
+            STR,
+            True,
+            "The constituency (Commons) or peerage type (Lords) held on the sitting date.",
+        ),
+        _c(
+            "party",
+            STR,
+            True,
+            "The party on the sitting date (abbreviation, else name), else as printed.",
+        ),
+        _c(
+            "party_basis",
+            STR,
+            True,
+            "Which: `on_date`, `printed`, or null when neither is known.",
+        ),
+        _c("word_count", I32, False, "contributions.word_count."),
+    ),
+)
+
 INTERVENTION_PAIRS = Table(
     name="intervention_pairs",
     grain="One row per ordered pair of speakers who spoke one straight after the other, per "
@@ -903,14 +995,6 @@ INTERVENTION_PAIRS = Table(
         _c("first_date", DATE, True, "First sitting date of the pair in this partition."),
         _c("last_date", DATE, True, "Last sitting date of the pair in this partition."),
     ),
-)
-
-_DOC = _c(
-    "doc",
-    I32,
-    False,
-    "The contribution's number in its partition's index: its rank by contribution_id, from 1 "
-    "(search_docs maps it to the contribution).",
 )
 
 SEARCH_POSTINGS = Table(
@@ -988,6 +1072,7 @@ TABLES: dict[str, Table] = {
         TWFY_PEOPLE,
         SPEAKER_RESOLUTIONS,
         DEBATE_STATS,
+        CONTRIBUTIONS_ENRICHED,
         INTERVENTION_PAIRS,
         SEARCH_POSTINGS,
         SEARCH_DOCS,

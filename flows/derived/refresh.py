@@ -1,11 +1,12 @@
 """Tables derived partition by partition from `contributions`: speaker_resolutions,
-debate_stats, intervention_pairs and the search index (search_postings, search_docs).
+debate_stats, contributions_enriched, intervention_pairs and the search index
+(search_postings, search_docs).
 
 Each derived partition mirrors one contributions partition (source, house, sitting_year), and
 its files record, in Parquet key-value metadata, the signature of what they were derived from:
 the sha256 of that contributions file and the deriver's own fingerprint (the members tables for
-resolution and debate_stats, the rule's version for intervention_pairs, the tokeniser version
-for search).
+resolution and debate_stats, the parties as well for contributions_enriched, the rule's version
+for intervention_pairs, the tokeniser version for search).
 `refresh_derived` recomputes only the partitions whose signature differs — a new or rewritten
 contributions partition, or changed members — one partition at a time, so memory is bounded by
 one partition and an ingest pays only for what it changed. Each partition is published on its

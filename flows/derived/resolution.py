@@ -242,11 +242,19 @@ def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
 
 def derivers(wh: Warehouse, twfy: list[dict] | None = None) -> list[Deriver]:
     """Every table derived from contributions, in the order they are refreshed."""
-    from flows.derived.pairs import SpeakerPairs  # they read files with this module's helper
+    # imported here: they read files with this module's helper
+    from flows.derived.enriched import EnrichedContributions
+    from flows.derived.pairs import SpeakerPairs
     from flows.derived.stats import DebateStats
 
     resolution = SpeakerResolution(wh, twfy)
-    return [resolution, DebateStats(wh, resolution), SpeakerPairs(), SearchIndex()]
+    return [
+        resolution,
+        DebateStats(wh, resolution),
+        EnrichedContributions(wh, resolution),
+        SpeakerPairs(),
+        SearchIndex(),
+    ]
 
 
 def resolve_all(
@@ -255,9 +263,9 @@ def resolve_all(
     executor: Callable[[int, float], Executor] | None = None,
     in_flight: int = 1,
 ) -> ResolutionSummary:
-    """Bring twfy_people, speaker_resolutions, debate_stats, intervention_pairs and the search
-    index up to date, recomputing only partitions whose inputs changed. Returns the counts by
-    method over everything published."""
+    """Bring twfy_people, speaker_resolutions, debate_stats, contributions_enriched,
+    intervention_pairs and the search index up to date, recomputing only partitions whose
+    inputs changed. Returns the counts by method over everything published."""
     return refresh_all(wh, identity_raw, executor, in_flight)[1]
 
 

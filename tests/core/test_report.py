@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
+from flows.derived.resolution import resolve_all
 from tests.conftest import SAMPLE
 from tests.support.runs import publish_only
 from transforms.present import report_html
@@ -238,13 +239,15 @@ def test_member_profiles_section() -> None:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, Path]:
-    """The sample plus one binary file, through the plain pipeline functions, then the CLI."""
+    """The sample plus one binary file, through the plain pipeline functions (the derived
+    tables too: the people sections read contributions_enriched), then the CLI."""
     tmp = tmp_path_factory.mktemp("report")
     bad = tmp / "inputs" / "not-a-transcript.txt"
     bad.parent.mkdir()
     bad.write_bytes(b"\x00\x01\x02 binary junk \xff\xfe")
     wh = Warehouse.at(tmp / "warehouse")
     publish_only(wh, [*sorted(SAMPLE.glob("*.txt")), bad])
+    resolve_all(wh)
     refresh_views(wh)
     out = tmp / "out" / "report.html"
     result = CliRunner().invoke(app, ["report", "--warehouse", str(wh.root), "--out", str(out)])

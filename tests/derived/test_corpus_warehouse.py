@@ -22,6 +22,8 @@ the same way, in the commit that changes them, and says here what changed:
   names of our Votes API fixtures for the 2023 TheyWorkForYou day; raw_inputs its 7 responses.
 - intervention_pairs (schema v8): a new derived table, 876 pairs; every other table the same.
 - debate_stats (schema v9): a new derived table, 347 debates with contributions; the rest the same.
+- contributions_enriched (schema v10): a new derived table, 1,685 rows (the view it replaces,
+  same rows); the rest the same.
 """
 
 from __future__ import annotations
@@ -186,4 +188,100 @@ def test_debate_summary_from_derived_stats_equals_one_aggregation_over_every_con
             "select count(*) from debate_summary where first_speaker_member_id is not null"
         ).fetchone()
     assert count > 300 and differing == 0 and with_speaker > 100
+    assert refresh_derived(wh, derivers(wh)).derived == 0  # nothing left to derive
+
+
+# contributions_enriched before it was derived per partition: every contribution joined to its
+# resolution and the three histories at query time (the reference the derived table must equal;
+# `doc`, new with the table, is checked against search_docs)
+JOINS_OVER_EVERY_CONTRIBUTION = """
+with
+resolved as (
+    select c.*, r.member_id as resolved_id, r.method, r.reason
+    from contributions as c left join speaker_resolutions as r using (contribution_id)
+),
+name_on_date as (
+    select res.contribution_id, n.name_display
+    from resolved as res inner join member_names as n
+        on res.resolved_id = n.member_id and n.start_date <= res.sitting_date
+        and (n.end_date is null or res.sitting_date <= n.end_date)
+    qualify row_number() over (
+        partition by res.contribution_id order by n.start_date desc, n.ordinal desc) = 1
+),
+party_on_date as (
+    select res.contribution_id, p.party_id, p.party_name, p.party_abbreviation
+    from resolved as res inner join member_parties as p
+        on res.resolved_id = p.member_id and p.start_date <= res.sitting_date
+        and (p.end_date is null or res.sitting_date <= p.end_date)
+    qualify row_number() over (
+        partition by res.contribution_id order by p.start_date desc, p.ordinal desc) = 1
+),
+seat_on_date as (
+    select res.contribution_id, h.membership_from
+    from resolved as res inner join member_houses as h
+        on res.resolved_id = h.member_id and res.house = h.house
+        and (h.start_date is null or h.start_date <= res.sitting_date)
+        and (h.end_date is null or res.sitting_date <= h.end_date)
+    qualify row_number() over (
+        partition by res.contribution_id order by h.start_date desc nulls last, h.ordinal desc
+    ) = 1
+)
+select
+    res.contribution_id, res.debate_id, res.source, res.sitting_date, res.sitting_year,
+    res.house, res.location, res.ordinal, res.contribution_type, res.speaker_key,
+    res.speaker_display, res.speaker_name, res.speaker_office,
+    res.constituency as printed_constituency, res.party as printed_party, res.twfy_person_id,
+    res.resolved_id as member_id,
+    case
+        when res.resolved_id is not null then 'member:' || res.resolved_id
+        when res.twfy_person_id is not null then 'twfy:' || res.twfy_person_id
+        when res.contribution_type in ('collective', 'procedural') then null
+        when coalesce(res.speaker_key, res.speaker_name) is not null
+            then 'name:' || coalesce(res.speaker_key, res.speaker_name)
+    end as person_key,
+    res.method as resolution_method, res.reason as resolution_reason,
+    coalesce(nd.name_display, m.name_display) as member_name, m.gender as member_gender,
+    pd.party_id, pd.party_name, pd.party_abbreviation, sd.membership_from,
+    coalesce(pd.party_abbreviation, pd.party_name, res.party) as party,
+    case
+        when coalesce(pd.party_abbreviation, pd.party_name) is not null then 'on_date'
+        when res.party is not null then 'printed'
+    end as party_basis,
+    res.word_count
+from resolved as res
+left join members as m on res.resolved_id = m.member_id
+left join name_on_date as nd using (contribution_id)
+left join party_on_date as pd using (contribution_id)
+left join seat_on_date as sd using (contribution_id)
+"""
+
+
+def test_contributions_enriched_derived_per_partition_equals_joins_over_every_contribution(
+    corpus_warehouse: tuple[Warehouse, Any],
+) -> None:
+    import duckdb
+
+    from flows.derived.refresh import refresh_derived
+    from flows.derived.resolution import derivers
+
+    wh, _ = corpus_warehouse
+    reference = JOINS_OVER_EVERY_CONTRIBUTION
+    with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
+        (count, on_date, seats) = con.execute(
+            "select count(*), count(*) filter (party_basis = 'on_date'), count(membership_from) "
+            "from contributions_enriched"
+        ).fetchone()
+        (differing,) = con.execute(
+            f"select count(*) from ((select * exclude (doc) from contributions_enriched except "
+            f"all ({reference})) union all (({reference}) except all "
+            "select * exclude (doc) from contributions_enriched))"
+        ).fetchone()
+        (contributions,) = con.execute("select count(*) from contributions").fetchone()
+        (docs_differing,) = con.execute(
+            "select count(*) from contributions_enriched as e full join search_docs as d "
+            "using (contribution_id) where e.doc is distinct from d.doc "
+            "or e.source <> d.source or e.sitting_year is distinct from d.sitting_year"
+        ).fetchone()
+    assert count == contributions and differing == 0 and docs_differing == 0
+    assert on_date > 300 and seats > 300, (on_date, seats)
     assert refresh_derived(wh, derivers(wh)).derived == 0  # nothing left to derive

@@ -29,6 +29,7 @@ from transforms.schema import (
     MEMBER_NAMES,
     MEMBERS,
     SPEAKER_RESOLUTIONS,
+    Table,
     frame,
 )
 
@@ -43,14 +44,18 @@ def resolution(wh: Warehouse) -> SpeakerResolution:
     return SpeakerResolution(wh, twfy)
 
 
-def publish_members(wh: Warehouse) -> None:
+def publish_members(
+    wh: Warehouse, tables: tuple[Table, ...] = (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES)
+) -> None:
+    """Our Members API fixtures' tables (by default not member_parties, which resolution does
+    not read)."""
     from datetime import UTC, datetime
 
     when = datetime(2026, 5, 1, tzinfo=UTC)
     searches = [Response(p.read_bytes(), p.name, when) for p in FIXTURES.glob("search_*.json")]
     history = Response((FIXTURES / "history_all.json").read_bytes(), "h", when)
     built = build_tables(searches, [history])
-    for table in (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES):
+    for table in tables:
         publish(wh, table, frame(table, built.rows[table.name]), replace=[{}])
 
 
@@ -127,6 +132,36 @@ def test_changed_members_recompute_every_partition(warehouse, sample_files) -> N
     assert summary.derived == len(existing_partitions(warehouse, CONTRIBUTIONS))
     resolved = read_table(warehouse, SPEAKER_RESOLUTIONS).filter(pl.col("method") == "name_date")
     assert resolved.height > 0
+
+
+def test_a_party_history_alone_recomputes_contributions_enriched_not_resolutions(
+    warehouse, sample_files
+) -> None:
+    """contributions_enriched reads member_parties, which resolution does not: a change there
+    alone derives every contributions_enriched partition again, and no resolution."""
+    from flows.derived.enriched import EnrichedContributions
+    from transforms.schema import CONTRIBUTIONS_ENRICHED, MEMBER_PARTIES
+
+    ingest(warehouse, sample_files)
+    publish_members(warehouse)  # members, names, seats: no parties yet
+
+    def derive() -> tuple[int, pl.DataFrame]:
+        res = resolution(warehouse)
+        done = refresh_derived(warehouse, [res, EnrichedContributions(warehouse, res)])
+        return done.derived, read_table(warehouse, CONTRIBUTIONS_ENRICHED)
+
+    parts = len(existing_partitions(warehouse, CONTRIBUTIONS))
+    derived, before = derive()
+    assert derived == 2 * parts and before.height == read_table(warehouse, CONTRIBUTIONS).height
+    assert before["party_id"].null_count() == before.height
+    assert before["membership_from"].drop_nulls().len() > 0  # seats are there already
+
+    publish_members(warehouse, (MEMBER_PARTIES,))
+    derived, after = derive()
+    assert derived == parts  # contributions_enriched only: the resolutions did not change
+    on_date = after.filter(pl.col("party_basis") == "on_date")
+    assert on_date.height > 0 and on_date["party_abbreviation"].null_count() == 0
+    assert derive()[0] == 0
 
 
 def test_a_partition_that_disappears_takes_its_derived_rows_with_it(

@@ -23,6 +23,7 @@ import pytest
 from flows.core.publish import publish
 from flows.core.views import refresh_views
 from flows.core.warehouse import Warehouse
+from flows.derived.enriched import EnrichedContributions
 from flows.derived.refresh import SearchIndex, refresh_derived
 from flows.derived.resolution import SpeakerResolution
 from flows.derived.stats import DebateStats
@@ -183,7 +184,10 @@ def con(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     )  # fmt: skip
     # the debate counts (from the resolutions given above) and the search index, as every run
     # derives them
-    refresh_derived(wh, [DebateStats(wh, SpeakerResolution(wh)), SearchIndex()])
+    resolution = SpeakerResolution(wh)  # given above: only the tables derived from it
+    refresh_derived(
+        wh, [DebateStats(wh, resolution), EnrichedContributions(wh, resolution), SearchIndex()]
+    )
     refresh_views(wh)
     connection = duckdb.connect(str(wh.duckdb_path), read_only=True)
     yield connection

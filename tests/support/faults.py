@@ -31,6 +31,7 @@ TEXT_TABLES: Mapping[str, tuple[str, ...]] = {
     "rejects": ("rejected_at",),
     "speaker_resolutions": (),
     "debate_stats": (),
+    "contributions_enriched": (),
     "intervention_pairs": (),
     "search_docs": (),
     "search_postings": (),
