@@ -23,7 +23,7 @@ from rich.console import Console
 from flows.core.cli_kit import WarehouseOpt
 from flows.core.lock import WarehouseBusy
 from flows.core.source import Job
-from flows.core.warehouse import Warehouse
+from flows.core.warehouse import Warehouse, local_root
 from flows.query_out import Format
 from flows.sources import CATALOG
 
@@ -152,6 +152,11 @@ def main(
 ) -> None:
     """Hansard Warehouse: UK Parliament debates as Parquet + DuckDB."""
     CTX.config_path = config_path
+    if os.environ.get("HANSARD_WAREHOUSE"):
+        try:
+            local_root(os.environ["HANSARD_WAREHOUSE"])
+        except ValueError as e:
+            CTX.fail(f"HANSARD_WAREHOUSE: {e}")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
         logging.getLogger("hansard").setLevel(logging.INFO)

@@ -31,7 +31,7 @@ from pydantic_settings import (
 
 from flows.core.cron import check_cron
 from flows.core.runner import RUNNERS, RunnerSettings
-from flows.core.settings_types import PathText
+from flows.core.settings_types import WarehouseRoot
 from flows.sources import CATALOG
 
 DEFAULT_FILE = "hansard.toml"
@@ -46,7 +46,7 @@ class _Section(BaseModel):
 
 
 class WarehouseSection(_Section):
-    root: PathText | None = None  # default: $HANSARD_WAREHOUSE, else ./warehouse
+    root: WarehouseRoot | None = None  # default: $HANSARD_WAREHOUSE, else ./warehouse
 
 
 class SourcesSection(_Section):

@@ -11,11 +11,24 @@ from typing import Annotated, Any, Protocol
 import typer
 
 from flows.core.source import Job
+from flows.core.warehouse import local_root
+
+
+def _local_root(value: str | None) -> str | None:
+    """A bad --warehouse is a usage error, before anything runs."""
+    try:
+        return value if value is None else local_root(value)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
+
 
 WarehouseOpt = Annotated[
     str | None,
     typer.Option(
-        "--warehouse", "-w", help="Warehouse root (default: $HANSARD_WAREHOUSE or ./warehouse)."
+        "--warehouse",
+        "-w",
+        help="Warehouse root (default: $HANSARD_WAREHOUSE or ./warehouse).",
+        callback=_local_root,
     ),
 ]
 DATE_FORMATS = ["%Y-%m-%d"]

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator
 
+from flows.core.warehouse import local_root
+
 
 def _http(value: str) -> str:
     """An http(s) URL with a host, nothing a request line cannot carry (spaces, controls)."""
@@ -34,6 +36,8 @@ def _path(value: str) -> str:
 
 HttpUrl = Annotated[str, AfterValidator(_http)]
 PathText = Annotated[str, AfterValidator(_path)]
+# the warehouse root: a path, not a URL (flows/core/warehouse.py)
+WarehouseRoot = Annotated[str, AfterValidator(_path), AfterValidator(local_root)]
 
 HOUSES = ("Commons", "Lords")
 

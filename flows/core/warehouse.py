@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,18 @@ from pathlib import Path
 from flows.core import faults
 
 DEFAULT_ROOT = "warehouse"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def local_root(value: str) -> str:
+    """A warehouse root must be a local folder for now: `s3://…` (or any URL) would otherwise
+    become a folder named `s3:` in the working directory, silently."""
+    if _URL.match(value):
+        raise ValueError(
+            f"warehouse root {value!r} is a URL: object storage is not supported yet, the "
+            "warehouse must be a local folder (a path)"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,7 @@ class Warehouse:
     @classmethod
     def at(cls, root: str | os.PathLike[str] | None = None) -> Warehouse:
         chosen = root or os.environ.get("HANSARD_WAREHOUSE") or DEFAULT_ROOT
-        return cls(Path(chosen).expanduser().resolve())
+        return cls(Path(local_root(os.fspath(chosen))).expanduser().resolve())
 
     @property
     def raw(self) -> Path:

@@ -46,6 +46,21 @@ def test_a_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     assert not wh.exists()  # nothing ran
 
 
+def test_a_url_as_the_warehouse_is_refused_not_made_into_a_local_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Object storage is not supported yet: `s3://…` would have become a folder named `s3:`."""
+    monkeypatch.chdir(tmp_path)
+    for command in (["ingest", "text", str(SAMPLE)], ["sql", "select 1"], ["status"]):
+        result = CliRunner().invoke(app, [*command, "-w", "s3://bucket/wh"])
+        assert result.exit_code == 2, result.output  # a usage error, before anything runs
+        assert "object storage is not supported yet" in " ".join(result.output.split())
+    monkeypatch.setenv("HANSARD_WAREHOUSE", "s3://bucket/wh")
+    result = CliRunner().invoke(app, ["status"])
+    assert result.exit_code == 1 and "HANSARD_WAREHOUSE" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sql_in_a_pipe_is_tab_separated(wh: str) -> None:
     out = subprocess.run(
         [

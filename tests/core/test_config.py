@@ -75,6 +75,7 @@ def test_cron_refused_as_the_scheduler_refuses_it(cron: str) -> None:
         ('[members]\nbase_url = "https:///path"\n', {}, "with a host"),
         ('[warehouse]\nroot = ""\n', {}, r"warehouse\.root: an empty path"),
         ('[warehouse]\nroot = "a\\u0000b"\n', {}, "NUL"),
+        ('[warehouse]\nroot = "s3://bucket/wh"\n', {}, r"warehouse\.root: .*object storage"),
     ],
 )
 def test_invalid_config_is_a_clear_error(
