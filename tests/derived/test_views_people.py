@@ -259,6 +259,23 @@ def test_term_trend_uses_the_party_on_the_date(con) -> None:  # noqa: ANN001
     ]
 
 
+def test_search_filters_by_resolved_member_and_party_on_the_date(con) -> None:  # noqa: ANN001
+    """The two Angela Smiths are told apart by member; 1002's party is the one of each date."""
+
+    def ids(args: str) -> set[str]:
+        return {r[0] for r in rows(con, f"select * from search_contributions('word'{args})")}
+
+    assert ids(", by_member := 1001") == {"s1", "s2"}
+    assert ids(", by_member := 1002") == {"s3", "s5"}
+    assert ids(", of_party := 'lab'") == {"s1", "s2", "s3"}  # s3: 1002 sat for Labour in 2009
+    assert ids(", by_member := 1002, of_party := 'LD'") == {"s5"}
+    assert ids(", by_member := 1002, of_party := 'LD', date_to := DATE '2019-12-31'") == set()
+    assert ids(", by_member := 999") == set()
+    top = rows(con, "select contribution_id, member_id, party from search_top('word', 2, "
+               "of_party := 'LD')")  # fmt: skip
+    assert top == [("s5", 1002, "LD")]
+
+
 def test_votes_get_member_ids_through_the_identity_map(con) -> None:  # noqa: ANN001
     got = rows(con, "select ordinal, member_id from division_votes order by ordinal")
     assert got == [(1, 1002), (2, 1001), (3, None)]
