@@ -21,10 +21,9 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.core.publish import FILE_NAME, Partition, existing_partitions, partition_dir, read_table
+from flows.core.publish import FILE_NAME, Partition, partition_dir, read_table
 from flows.core.warehouse import Warehouse
-from flows.derived.refresh import file_sha256
-from flows.derived.resolution import SpeakerResolution, read_file_columns
+from flows.derived.resolution import SpeakerResolution, add_files, read_file_columns
 from flows.derived.stats import person_key
 from transforms.schema import (
     CONTRIBUTIONS_ENRICHED,
@@ -140,9 +139,7 @@ class EnrichedContributions:
         """The resolution's (members, names, seats, the TheyWorkForYou map) and the parties."""
         if self._fingerprint is None:
             digest = hashlib.sha256(f"{ENRICHED_VERSION}:{self.resolution.fingerprint()}".encode())
-            for part in existing_partitions(self.wh, MEMBER_PARTIES):
-                path = partition_dir(self.wh, MEMBER_PARTIES, part) / FILE_NAME
-                digest.update(f"{part}:{file_sha256(path)}".encode())
+            add_files(digest, self.wh, (MEMBER_PARTIES,))
             self._fingerprint = digest.hexdigest()[:32]
         return self._fingerprint
 

@@ -116,14 +116,19 @@ def current_twfy_people(wh: Warehouse, identity_raw: Iterable[str] = ()) -> tupl
     return identity.current_people(wh, identity_raw)
 
 
+def add_files(digest: hashlib._Hash, wh: Warehouse, tables: Iterable[Table]) -> None:
+    """Feed `digest` the published files of `tables` by content (sha256), not mtimes."""
+    for table in tables:
+        for part in existing_partitions(wh, table):
+            path = partition_dir(wh, table, part) / FILE_NAME
+            digest.update(f"{table.name}{part}:{file_sha256(path)}".encode())
+
+
 def _members_fingerprint(wh: Warehouse, twfy: list[dict]) -> str:
     """What resolution depends on besides the contributions: the members tables' files and the
     TheyWorkForYou person → member mapping (content, not mtimes: rebuilds stay identical)."""
     digest = hashlib.sha256(RESOLVER_VERSION.encode())
-    for table in (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES):
-        for part in existing_partitions(wh, table):
-            path = partition_dir(wh, table, part) / FILE_NAME
-            digest.update(f"{table.name}{part}:{file_sha256(path)}".encode())
+    add_files(digest, wh, (MEMBERS, MEMBER_NAMES, MEMBER_HOUSES))
     pairs = sorted(person_member_ids(twfy).items())
     digest.update(json.dumps(pairs, default=str).encode())
     return digest.hexdigest()[:32]

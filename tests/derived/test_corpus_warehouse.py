@@ -74,6 +74,15 @@ def test_rebuild_reproduces_every_table_of_every_source_byte_for_byte(
     assert {"pp_text", "hansard_api", "twfy_xml"} <= {k.split("/")[1][7:] for k in before}
 
 
+def rows_differing(con: Any, got: str, reference: str) -> int:  # noqa: ANN401
+    """Rows of one query missing from the other, both ways (EXCEPT ALL: duplicates count)."""
+    (n,) = con.execute(
+        f"select count(*) from ((({got}) except all ({reference})) "
+        f"union all (({reference}) except all ({got})))"
+    ).fetchone()
+    return n
+
+
 # the interventions view before its pairs were derived per partition: one window over every
 # contribution (the reference the derived table must equal)
 WINDOW_OVER_EVERY_CONTRIBUTION = """
@@ -108,11 +117,9 @@ def test_interventions_from_derived_pairs_equal_one_window_over_every_contributi
     wh, _ = corpus_warehouse
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
         (count,) = con.execute("select count(*) from interventions").fetchone()
-        (differing,) = con.execute(
-            f"select count(*) from ((select * from interventions except all "
-            f"({WINDOW_OVER_EVERY_CONTRIBUTION})) union all (({WINDOW_OVER_EVERY_CONTRIBUTION}) "
-            "except all select * from interventions))"
-        ).fetchone()
+        differing = rows_differing(
+            con, "select * from interventions", WINDOW_OVER_EVERY_CONTRIBUTION
+        )
     assert count > 500 and differing == 0
     # every partition was derived once, those without a pair too (an empty, signed file)
     assert refresh_derived(wh, [SpeakerPairs()]).derived == 0
@@ -180,10 +187,7 @@ def test_debate_summary_from_derived_stats_equals_one_aggregation_over_every_con
     reference = AGGREGATE_OVER_EVERY_CONTRIBUTION
     with duckdb.connect(str(wh.duckdb_path), read_only=True) as con:
         (count,) = con.execute("select count(*) from debate_summary").fetchone()
-        (differing,) = con.execute(
-            f"select count(*) from ((select * from debate_summary except all ({reference})) "
-            f"union all (({reference}) except all select * from debate_summary))"
-        ).fetchone()
+        differing = rows_differing(con, "select * from debate_summary", reference)
         (with_speaker,) = con.execute(
             "select count(*) from debate_summary where first_speaker_member_id is not null"
         ).fetchone()
@@ -271,11 +275,8 @@ def test_contributions_enriched_derived_per_partition_equals_joins_over_every_co
             "select count(*), count(*) filter (party_basis = 'on_date'), count(membership_from) "
             "from contributions_enriched"
         ).fetchone()
-        (differing,) = con.execute(
-            f"select count(*) from ((select * exclude (doc) from contributions_enriched except "
-            f"all ({reference})) union all (({reference}) except all "
-            "select * exclude (doc) from contributions_enriched))"
-        ).fetchone()
+        got = "select * exclude (doc) from contributions_enriched"
+        differing = rows_differing(con, got, reference)
         (contributions,) = con.execute("select count(*) from contributions").fetchone()
         (docs_differing,) = con.execute(
             "select count(*) from contributions_enriched as e full join search_docs as d "
