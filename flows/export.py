@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from flows.core import runs
 from flows.core.lock import writer_lock
-from flows.core.publish import arrow_type
+from flows.core.publish import arrow_type, live_files
 from flows.core.warehouse import Warehouse
 from transforms.schema import SCHEMA_VERSION, TABLES, contract
 
@@ -90,10 +90,10 @@ def export_parquet(wh: Warehouse, folder: Path, tables: Sequence[str] = ()) -> E
         partial.mkdir(parents=True)
         try:
             for name in names:
-                files = sorted(wh.table_dir(name).rglob("*.parquet"))
+                files = list(live_files(wh, TABLES[name]).values())
                 rows = 0
-                for f in files:
-                    dest = partial / f.relative_to(wh.tables)
+                for f in files:  # the live file of each partition, as part-0.parquet
+                    dest = partial / f.parent.relative_to(wh.tables) / "part-0.parquet"
                     _place(f, dest, out)
                     rows += pq.ParquetFile(dest).metadata.num_rows
                 if not files:  # no rows: one empty file with every column, for the schema
@@ -103,6 +103,7 @@ def export_parquet(wh: Warehouse, folder: Path, tables: Sequence[str] = ()) -> E
                 out.tables[name] = {"files": len(files), "rows": rows}
             bi = contract()
             bi["tables"] = {n: bi["tables"][n] for n in names}
+            bi["table_format"] = "parquet"  # the export: bare hive-partitioned files
             (partial / "_schema.json").write_text(json.dumps(bi, indent=1) + "\n")
             manifest = {
                 "schema_version": SCHEMA_VERSION,

@@ -222,6 +222,7 @@ def recorded(
     record (failed runs too, the views then still showing the last good publish)."""
     with writer_lock(wh.lock_path, flow):
         clean_staging(wh)
+        adopt_legacy_tables(wh)
         if runs.mark_crashed(wh):
             LOG.warning("a previous run ended without an outcome: marked crashed in ingest_runs")
         stale = _stale_schema(wh)  # before this run's record makes a table
@@ -344,6 +345,16 @@ def rebuild(
         runs.finish(wh, ctx.run, "completed", summary.message)
     LOG.info("%s", summary.message)
     return summary
+
+
+def adopt_legacy_tables(wh: Warehouse) -> None:
+    """Tables written before schema v11 (no Delta log) become Delta tables of their files."""
+    from flows.core import delta
+    from transforms.schema import TABLES
+
+    for name, table in TABLES.items():
+        if n := delta.adopt_legacy(wh.table_dir(name), table):
+            LOG.info("%s: %d file(s) of the pre-Delta layout adopted into a Delta table", name, n)
 
 
 def clean_staging(wh: Warehouse) -> None:
@@ -508,11 +519,11 @@ def commit(  # noqa: PLR0913
             spilled = run_dir / "spill"
             new = {n: spill.scan(spilled, TABLES[n]) for n in ("debates", "contributions")}
             enforce(wh, plan, new, rules)
-        with ctx.steps("swap"):
+        with ctx.steps("commit"):
             intent = _intent_path(wh, source.name)
             if replace:
                 _mark_replace(wh, source.name, ctx.run.run_id)
-            written = plan.commit()
+            written = plan.commit(wh)
             ledger.record(wh, source.name, keys, replace=replace)
             faults.step(f"unmark {source.name}")
             intent.unlink(missing_ok=True)
@@ -627,18 +638,30 @@ def refresh_derived(ctx: RunContext) -> tuple[str, Any]:
 
 
 def refresh_views(ctx: RunContext) -> None:
+    """After a completed run: files past the time-travel window vacuumed, then the views
+    pinned to the versions the run's tables reached."""
+    from flows.core import delta
     from flows.core.views import refresh_views as build
+    from transforms.schema import TABLES
 
+    with ctx.steps("vacuum"):
+        gone = sum(delta.vacuum(ctx.wh.table_dir(name)) for name in TABLES)
+        if gone:
+            LOG.info("vacuum: %d file(s) older than %d h deleted", gone, delta.KEEP_HOURS)
     with ctx.steps("views"):
         build(ctx.wh)
 
 
 def _views_after_failure(wh: Warehouse) -> None:
-    """The views still show the last good publish; a failure here must not hide the first."""
+    """The views keep showing the last complete publish (they are pinned to it): left as they
+    are. A warehouse whose first run failed gets views that open on no rows (what it committed
+    is not complete; the next run completes it). A failure here must not hide the first."""
     from flows.core.views import refresh_views as build
 
+    if wh.duckdb_path.exists():
+        return
     try:
-        build(wh)
+        build(wh, no_rows=True)
     except Exception as e:  # noqa: BLE001
         LOG.warning("views not refreshed after the failure: %s", e)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 @dataclass(frozen=True)
@@ -1131,10 +1131,12 @@ def duckdb_type(dtype: pl.DataType) -> str:
 
 
 def contract() -> dict[str, Any]:
-    """The BI contract: every table's partition keys and columns (name, SQL type, nullable),
-    in order. Frozen per SCHEMA_VERSION in docs/schema-v<N>.json."""
+    """The BI contract: the table format (v11 on: each table a Delta table at
+    tables/<name>), every table's partition keys and columns (name, SQL type, nullable), in
+    order. Frozen per SCHEMA_VERSION in docs/schema-v<N>.json."""
     return {
         "schema_version": SCHEMA_VERSION,
+        "table_format": "delta",
         "tables": {
             t.name: {
                 "partition_by": list(t.partition_by),

@@ -97,7 +97,7 @@ def publish_people(wh: Warehouse, rows: list[dict]) -> int:
     with staging(wh) as plan:
         stage(wh, TWFY_PEOPLE, frames[TWFY_PEOPLE.name], plan, replace=[{}])
         enforce(wh, plan, frames, GateRules(max_shrink=1.0))
-    return len(plan.commit())
+    return len(plan.commit(wh))
 
 
 def refresh_people(wh: Warehouse, raw_sources: Iterable[str]) -> tuple[list[dict], int]:

@@ -1,11 +1,13 @@
-"""Publish table rows as partitioned Parquet, replacing whole partitions atomically.
+"""Publish table rows as partitioned Parquet in Delta tables, replacing whole partitions.
 
 A publish merges new rows into the partitions they touch (or, for a rebuild, replaces every
 partition): duplicates by key are resolved deterministically (lowest raw_sha256 wins), rows
-sorted, and each partition written in full. All partitions are staged
-first under <root>/_staging (outside every dataset root); only when all are written are they
-swapped in, each by one rename over its file (a reader opens the old file or the new one). A
-failure before the swap leaves the published state as it was.
+sorted, and each partition written in full as one file. All partitions are staged first under
+<root>/_staging (outside every table); only when all are written (and the quality gate has
+passed) are they committed: per table, the new files are moved into the table's folder under
+fresh names and one Delta transaction swaps them for the old ones (flows/core/delta.py), so a
+reader sees every partition of that table before the commit or every one after it. A failure
+before the commit leaves the published state as it was.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.core import faults, partition
+from flows.core import delta, partition
 from flows.core.warehouse import Warehouse
-from transforms.schema import Table, conform, empty
+from transforms.schema import TABLES, Table, conform, empty
 
 FILE_NAME = "part-0.parquet"
 ROW_GROUP = 100_000  # rows per Parquet row group unless the table declares its own (row_group)
@@ -66,28 +68,26 @@ def partition_dir(wh: Warehouse, table: Table, part: Partition) -> Path:
     return path
 
 
-def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
+def live_files(wh: Warehouse, table: Table) -> dict[Partition, Path]:
+    """The published file of every partition, in partition order."""
     root = wh.table_dir(table.name)
-    depth = len(table.partition_by)
-    if not root.is_dir():
-        return []
-    if depth == 0:
-        return [()] if (root / FILE_NAME).exists() else []
-    found = []
-    for f in root.glob("/".join(["*"] * depth) + "/" + FILE_NAME):
-        rel = f.parent.relative_to(root).parts
-        found.append(
-            tuple(
-                partition.value(table.schema[k], p.split("=", 1)[1])
-                for k, p in zip(table.partition_by, rel, strict=True)
-            )
-        )
-    return partition.ordered(found)
+    return {p: root / f for p, f in delta.snapshot(root, table).files.items()}
+
+
+def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
+    return list(delta.snapshot(wh.table_dir(table.name), table).files)
+
+
+def partition_file(wh: Warehouse, table: Table, part: Partition) -> Path | None:
+    """The published file of one partition, or None when it has no rows."""
+    root = wh.table_dir(table.name)
+    rel = delta.snapshot(root, table).files.get(part)
+    return None if rel is None else root / rel
 
 
 def read_partition(wh: Warehouse, table: Table, part: Partition) -> pl.DataFrame:
-    path = partition_dir(wh, table, part) / FILE_NAME
-    if not path.exists():
+    path = partition_file(wh, table, part)
+    if path is None:
         return empty(table)
     # polars' own reader: through pyarrow (read, then from_arrow) a 50 k-row contributions
     # partition took 300 MB of RSS instead of 120 MB
@@ -170,9 +170,9 @@ def parquet_options(table: Table) -> dict[str, Any]:
     }
 
 
-def file_metadata(path: Path) -> dict[str, str]:
+def file_metadata(path: Path | None) -> dict[str, str]:
     """The key-value metadata a publish wrote into a file (`metadata=` of stage), if any."""
-    if not path.exists():
+    if path is None or not path.exists():
         return {}
     raw = pq.read_schema(path).metadata or {}
     return {k.decode(): v.decode() for k, v in raw.items() if not k.startswith(b"ARROW:")}
@@ -180,12 +180,12 @@ def file_metadata(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Staged:
-    """One partition written under staging, waiting to be swapped in."""
+    """One partition written under staging, waiting to be committed."""
 
     table: str
     part: Partition
-    target: Path
-    staged: Path | None  # None: the partition is now empty and is removed
+    old: Path | None  # the published file it replaces (None: a new partition)
+    staged: Path | None  # the file written for it (None: the partition is now empty, removed)
     old_rows: int
     new_rows: int
     debates: tuple[int, int, int] = (0, 0, 0)  # contributions: debates new, changed, unchanged
@@ -193,7 +193,7 @@ class Staged:
 
 @dataclass
 class Plan:
-    """Partitions of one or more tables staged together and swapped in together, after any
+    """Partitions of one or more tables staged together and committed together, after any
     check (the quality gate) has passed; abort() leaves the published state untouched."""
 
     run: Path
@@ -203,10 +203,14 @@ class Plan:
     def new(cls, wh: Warehouse) -> Plan:
         return cls(wh.staging / uuid.uuid4().hex)
 
-    def commit(self) -> list[Staged]:
+    def commit(self, wh: Warehouse) -> list[Staged]:
+        """One Delta commit per table, in the order the tables were staged."""
         try:
+            by_table: dict[str, list[Staged]] = {}
             for item in self.items:
-                _swap(item, self.run / "trash")
+                by_table.setdefault(item.table, []).append(item)
+            for name, items in by_table.items():
+                _commit_table(wh, TABLES[name], items)
         finally:
             shutil.rmtree(self.run, ignore_errors=True)
         return self.items
@@ -227,23 +231,22 @@ def staging(wh: Warehouse) -> Iterator[Plan]:
         raise
 
 
-def _swap(item: Staged, trash: Path) -> None:
-    """Replace one partition's file (or the single file of an unpartitioned table) by one
-    rename over it: a reader sees the old file or the new one, never none (moving the old
-    folder out first left a moment with no file: "No files found" for a reader). A partition
-    left without rows has its folder moved out."""
-    target = item.target
-    new = staged_file(item)
-    if new is None:
-        if target.exists():
-            trash.mkdir(parents=True, exist_ok=True)
-            faults.step(f"remove {item.table} {item.part}")
-            os.rename(target, trash / uuid.uuid4().hex)
-        return
-    file = target if target.suffix == ".parquet" else target / FILE_NAME
-    file.parent.mkdir(parents=True, exist_ok=True)
-    faults.step(f"swap in {item.table} {item.part}")
-    os.replace(new, file)
+def _commit_table(wh: Warehouse, table: Table, items: Sequence[Staged]) -> None:
+    """Move each staged file into its partition's folder under a fresh name (no reader looks
+    at a file the log does not name), then commit them all in one Delta transaction."""
+    root = wh.table_dir(table.name)
+    changes = []
+    for item in items:
+        new = None
+        size = 0
+        if item.staged is not None:
+            dest = partition_dir(wh, table, item.part) / delta.new_file_name()
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(item.staged, dest)
+            new, size = dest.relative_to(root).as_posix(), dest.stat().st_size
+        old = None if item.old is None else item.old.relative_to(root).as_posix()
+        changes.append(delta.Change(item.part, old, new, size, item.new_rows))
+    delta.commit(root, table, changes)
 
 
 def matches(table: Table, part: Partition, spec: Mapping[str, object]) -> bool:
@@ -324,12 +327,11 @@ def stage_partition(
     `replaced`; those matching `drop` removed) merged with `new`. None when nothing changes.
     A partition left without rows is removed, unless `keep_empty`: then a file with no rows
     stays, carrying `metadata` (a derived partition's signature: derived, and empty)."""
-    target = partition_dir(wh, table, part)
-    file = target / FILE_NAME
+    file = partition_file(wh, table, part)
     if replaced and metadata is not None and file_metadata(file) != dict(metadata):
         # rewritten whatever its rows (its inputs changed): the old rows are not needed
         old = empty(table)
-        old_rows = pq.read_metadata(file).num_rows if file.exists() else 0
+        old_rows = pq.read_metadata(file).num_rows if file is not None else 0
     else:
         old = read_partition(wh, table, part)
         old_rows = old.height
@@ -345,17 +347,17 @@ def stage_partition(
     ):
         return None  # unchanged: not rewritten
     stage_path: Path | None = None
-    keep = rows.height or (keep_empty and metadata is not None)
-    if keep and table.partition_by:
-        stage_path = run_dir / "new" / target.relative_to(wh.tables)
-        _write_file(table, rows, stage_path / FILE_NAME, metadata)
-    elif keep:
-        stage_path = run_dir / "new" / table.name / FILE_NAME
+    if rows.height or (keep_empty and metadata is not None):
+        stage_path = staged_path(wh, table, part, run_dir)
         _write_file(table, rows, stage_path, metadata)
-        target = target / FILE_NAME
     return Staged(
-        table.name, part, target, stage_path, old_rows, rows.height, _diff(table, old, rows, new)
+        table.name, part, file, stage_path, old_rows, rows.height, _diff(table, old, rows, new)
     )
+
+
+def staged_path(wh: Warehouse, table: Table, part: Partition, run_dir: Path) -> Path:
+    """Where a plan stages a partition's new file."""
+    return run_dir / "new" / partition_dir(wh, table, part).relative_to(wh.tables) / FILE_NAME
 
 
 def _diff(
@@ -392,9 +394,7 @@ def _fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
 
 
 def staged_file(item: Staged) -> Path | None:
-    if item.staged is None:
-        return None
-    return item.staged if item.staged.suffix == ".parquet" else item.staged / FILE_NAME
+    return item.staged
 
 
 def publish(
@@ -416,4 +416,4 @@ def publish(
     """
     with staging(wh) as plan:
         stage(wh, table, new, plan, replace=replace, drop=drop, touch=touch)
-    return [item.part for item in plan.commit()]
+    return [item.part for item in plan.commit(wh)]

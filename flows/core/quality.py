@@ -13,13 +13,12 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from flows.core.publish import (
-    FILE_NAME,
     ROW_GROUP,
     Plan,
     arrow_schema,
     existing_partitions,
     increasing,
-    partition_dir,
+    partition_file,
     staged_file,
 )
 from flows.core.rules import GateRules
@@ -112,7 +111,7 @@ def _debates_after(wh: Warehouse, plan: Plan) -> set:
         if part in planned:
             path = staged_file(planned[part])
         else:
-            path = partition_dir(wh, DEBATES, part) / FILE_NAME
+            path = partition_file(wh, DEBATES, part)
         if path is not None and path.exists():
             ids |= _column(path, "debate_id")
     return ids

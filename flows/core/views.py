@@ -1,9 +1,13 @@
 """(Re)create the DuckDB file: one view or macro per sql/*.sql, over the published Parquet.
 
-SQL files name their input as {{ parquet('<table>') }}. That becomes a read_parquet() with the
-table's absolute path, explicit-depth glob and typed hive partition columns, so the views work
-from any working directory; a table with no files yet becomes an empty relation of the declared
-types, so every view always opens.
+SQL files name their input as {{ parquet('<table>') }}. That becomes a read_parquet() of the
+table's live files at its current Delta version (absolute paths, typed hive partition columns),
+so the views work from any working directory and read one consistent publish of every table:
+the file is rebuilt after each run from the versions its tables reached, and a run still
+committing (or killed mid-way) is not seen until it ends. A table with no files yet becomes an
+empty relation of the declared types, so every view always opens. One exception: `ingest_runs`
+is the run log and reads its JSON records (`runs/*.json`) at query time, so a running run
+shows, and a run that changes nothing else (a no-op) needs no rebuild.
 
 DuckDB binds a view or table macro when it is created, so the order matters: first the base
 views (one per table in transforms.schema.TABLES), then the table `search_stopwords`, then
@@ -19,9 +23,8 @@ macros. They call the fts extension's `stem()`: the extension comes from the pin
 file, no download), and readers that reopen the file autoload it from there when a search
 macro first needs it.
 
-Views glob their files at query time, so the file depends only on the SQL, the warehouse
-location and which tables have any data; a run that adds or rewrites partitions of tables
-that already had data leaves it as it is.
+The file depends on the SQL, the warehouse location and each table's Delta version; a run
+that commits nothing (a no-op) leaves it as it is.
 
 The file is built beside the target and swapped in with os.replace: readers of the old file
 are never blocked, and a failed build leaves the old file in place.
@@ -33,13 +36,14 @@ import errno
 import hashlib
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.core import faults
-from flows.core.publish import FILE_NAME, existing_partitions
+from flows.core import delta, faults
+from flows.core.publish import live_files
 from flows.core.warehouse import Warehouse, disk_errors, write_atomic
-from transforms.schema import TABLES, Table, duckdb_type
+from transforms.schema import INGEST_RUNS, TABLES, Table, duckdb_type
 
 if TYPE_CHECKING:
     import duckdb  # imported where used: a run whose views are unchanged never needs it
@@ -55,20 +59,41 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _empty(table: Table) -> str:
+    cols = ", ".join(f"CAST(NULL AS {duckdb_type(c.dtype)}) AS {c.name}" for c in table.columns)
+    return f"(SELECT {cols} WHERE false)"
+
+
 def parquet_source(wh: Warehouse, table: Table) -> str:
-    if not existing_partitions(wh, table):
-        cols = ", ".join(f"CAST(NULL AS {duckdb_type(c.dtype)}) AS {c.name}" for c in table.columns)
-        return f"(SELECT {cols} WHERE false)"
-    glob = "/".join([*(["*"] * len(table.partition_by)), FILE_NAME])
-    path = (wh.table_dir(table.name) / glob).as_posix()
+    files = live_files(wh, table)
+    if not files:
+        return _empty(table)
+    paths = "[" + ", ".join(_quote(p.as_posix()) for p in files.values()) + "]"
     if not table.partition_by:
-        return f"read_parquet({_quote(path)})"
+        return f"read_parquet({paths})"
     types = ", ".join(f"{k}: {duckdb_type(table.schema[k])}" for k in table.partition_by)
-    return f"read_parquet({_quote(path)}, hive_partitioning = true, hive_types = {{{types}}})"
+    return f"read_parquet({paths}, hive_partitioning = true, hive_types = {{{types}}})"
 
 
-def render(sql: str, wh: Warehouse) -> str:
-    return _PLACEHOLDER.sub(lambda m: parquet_source(wh, TABLES[m["table"]]), sql)
+def runs_source(wh: Warehouse) -> str:
+    """The run log's JSON records, one per run, as the ingest_runs columns."""
+    if not any(wh.runs.glob("*.json")):
+        return _empty(INGEST_RUNS)
+    cols = ", ".join(f"{c.name}: '{duckdb_type(c.dtype)}'" for c in INGEST_RUNS.columns)
+    path = (wh.runs / "*.json").as_posix()
+    return f"read_json({_quote(path)}, columns = {{{cols}}}, format = 'unstructured')"
+
+
+def source_sql(wh: Warehouse, table: Table, *, no_rows: bool = False) -> str:
+    if table is INGEST_RUNS:
+        return runs_source(wh)
+    return _empty(table) if no_rows else parquet_source(wh, table)
+
+
+def render(sql: str, wh: Warehouse, *, no_rows: bool = False) -> str:
+    """`sql` with each table placeholder replaced by its source (with `no_rows`, every table
+    but the run log an empty relation)."""
+    return _PLACEHOLDER.sub(lambda m: source_sql(wh, TABLES[m["table"]], no_rows=no_rows), sql)
 
 
 def view_files(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -135,31 +160,46 @@ def create_stopwords(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _create(con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path]) -> list[str]:
+def _create(
+    con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path], *, no_rows: bool = False
+) -> list[str]:
     import duckdb
 
     for path in paths:
         try:
-            con.execute(render(path.read_text(), wh))
+            con.execute(render(path.read_text(), wh, no_rows=no_rows))
         except duckdb.Error as e:
             e.add_note(f"while creating {path}")
             raise
     return [p.stem for p in paths]
 
 
-def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR) -> str:
-    """What the file is built from: the SQL, the warehouse location, which tables have data
-    (an empty table is an empty relation) and the stopword list. Views glob their files at
-    query time, so new or rewritten files need no rebuild. Equal fingerprints mean an
-    identical build."""
+def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR, *, no_rows: bool = False) -> str:
+    """What the file is built from: its code (the SQL, the warehouse location, the stopword
+    list; `code_fingerprint`), then the data its base views name (`data_fingerprint`). Equal
+    fingerprints mean an identical build."""
+    return f"{code_fingerprint(wh, sql_dir, no_rows=no_rows)}:{data_fingerprint(wh)}"
+
+
+def code_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR, *, no_rows: bool = False) -> str:
     from flows.derived.search_version import SEARCH_VERSION
 
-    digest = hashlib.sha256(str(wh.root).encode())
+    digest = hashlib.sha256(f"{wh.root}:{no_rows}".encode())
     for path in sql_files(sql_dir):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name, table in TABLES.items():
-        digest.update(f"{name}:{bool(existing_partitions(wh, table))}".encode())
     digest.update(f"search:{SEARCH_VERSION}".encode())
+    return digest.hexdigest()
+
+
+def data_fingerprint(wh: Warehouse) -> str:
+    """Each table's Delta version (its live files); for ingest_runs, read at query time,
+    whether a run record exists."""
+    digest = hashlib.sha256()
+    for name, table in TABLES.items():
+        if table is INGEST_RUNS:
+            digest.update(f"{name}:{any(wh.runs.glob('*.json'))}".encode())
+        else:
+            digest.update(f"{name}:{delta.snapshot(wh.table_dir(name), table).version}".encode())
     return digest.hexdigest()
 
 
@@ -167,16 +207,22 @@ def _fingerprint_path(wh: Warehouse) -> Path:
     return wh.duckdb_path.with_name(wh.duckdb_path.name + ".built")
 
 
-def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False) -> list[str]:
+def refresh_views(
+    wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False, no_rows: bool = False
+) -> list[str]:
     """Build the DuckDB file with every view, the stopword table and the macros; returns the
     names of the views and macros, in creation order. When nothing it is built from has
-    changed since the last build (a no-op run), the file is left as it is."""
+    changed since the last build (a no-op run), the file is left as it is; when only the data
+    has (a run committed), a copy of it gets new base views and is swapped in (the analysis
+    views and macros name the base views, bound at query time: 0.03 s instead of 0.2 s).
+    With `no_rows`, every view opens on no rows (a first run failed: nothing is complete)."""
     wh.root.mkdir(parents=True, exist_ok=True)
-    fingerprint = build_fingerprint(wh, sql_dir)
+    fingerprint = build_fingerprint(wh, sql_dir, no_rows=no_rows)
     marker = _fingerprint_path(wh)
-    if not force and wh.duckdb_path.exists() and marker.exists():
-        if marker.read_text() == fingerprint:
-            return [p.stem for p in sql_files(sql_dir)]
+    built = marker.read_text() if wh.duckdb_path.exists() and marker.exists() else ""
+    if not force and built == fingerprint:
+        return [p.stem for p in sql_files(sql_dir)]
+    same_code = not force and built.split(":")[0] == fingerprint.split(":")[0]
     tmp = wh.duckdb_path.with_name(f".{wh.duckdb_path.name}.{os.getpid()}.tmp")
     wal = tmp.with_name(tmp.name + ".wal")
     tmp.unlink(missing_ok=True)
@@ -185,11 +231,16 @@ def refresh_views(wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False
 
     try:
         with disk_errors(tmp):
+            if same_code:
+                shutil.copyfile(wh.duckdb_path, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                names = _create(con, wh, view_files(sql_dir))
-                create_stopwords(con)
-                names += _create(con, wh, analysis_files(sql_dir))
+                names = _create(con, wh, view_files(sql_dir), no_rows=no_rows)
+                if same_code:
+                    names += [p.stem for p in analysis_files(sql_dir)]
+                else:
+                    create_stopwords(con)
+                    names += _create(con, wh, analysis_files(sql_dir), no_rows=no_rows)
                 con.execute("checkpoint")  # everything in the file itself, or an error here
             finally:
                 con.close()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.core.publish import FILE_NAME, Partition, partition_dir, read_table
+from flows.core.publish import Partition, partition_file, read_table
 from flows.core.warehouse import Warehouse
 from flows.derived.resolution import SpeakerResolution, add_files, read_file_columns
 from flows.derived.stats import person_key
@@ -154,9 +154,11 @@ class EnrichedContributions:
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
         rows = read_file_columns(contributions_file, part, COLUMNS)
-        resolved = partition_dir(self.wh, SPEAKER_RESOLUTIONS, part) / FILE_NAME
-        if not resolved.exists():  # refresh_derived resolves a partition before enriching it
-            raise FileNotFoundError(f"{resolved}: resolve the speakers before enriching")
+        resolved = partition_file(self.wh, SPEAKER_RESOLUTIONS, part)
+        if resolved is None:  # refresh_derived resolves a partition before enriching it
+            raise FileNotFoundError(
+                f"{SPEAKER_RESOLUTIONS.name} {part}: resolve the speakers before enriching"
+            )
         resolutions = pl.read_parquet(
             resolved, columns=["contribution_id", "member_id", "method", "reason"]
         )

@@ -33,14 +33,15 @@ import pyarrow.parquet as pq
 from flows.core.partition import ordered
 from flows.core.progress import phase
 from flows.core.publish import (
-    FILE_NAME,
     Partition,
     Plan,
     Staged,
     existing_partitions,
     file_metadata,
-    partition_dir,
+    live_files,
+    partition_file,
     stage_partition,
+    staged_path,
 )
 from flows.core.quality import GateRules, enforce
 from flows.core.runner import InlineExecutor, bounded, release_memory
@@ -104,8 +105,7 @@ def swap_order(tables: Sequence[Table]) -> tuple[Table, ...]:
 
 
 def signature_of(wh: Warehouse, table: Table, part: Partition) -> str | None:
-    path = partition_dir(wh, table, part) / FILE_NAME
-    return file_metadata(path).get(SIGNATURE_KEY)
+    return file_metadata(partition_file(wh, table, part)).get(SIGNATURE_KEY)
 
 
 def _stage_part(
@@ -141,7 +141,7 @@ def _stage_part(
 
 def _publish_staged(wh: Warehouse, plan: Plan) -> None:
     enforce(wh, plan, {}, GateRules(max_shrink=1.0))  # mirrors its gated input
-    plan.commit()
+    plan.commit(wh)
 
 
 def derive_task(
@@ -150,7 +150,9 @@ def derive_task(
     """Derive and stage one partition (a runner task): the staged plan, the rows of
     tables[0], the partition."""
     wh = Warehouse(Path(root))
-    file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+    file = partition_file(wh, CONTRIBUTIONS, part)
+    if file is None:
+        raise FileNotFoundError(f"contributions {part}: no published partition to derive from")
     if hasattr(deriver, "derive_files"):
         plan = _stage_files(wh, deriver, file, part, signature)
         first = deriver.tables[0].name
@@ -167,19 +169,17 @@ def _stage_files(
     plan = Plan.new(wh)
     out = {}
     for table in swap_order(deriver.tables):
-        target = partition_dir(wh, table, part)
-        out[table.name] = plan.run / "new" / target.relative_to(wh.tables) / FILE_NAME
+        out[table.name] = staged_path(wh, table, part, plan.run)
     try:
         rows = deriver.derive_files(file, part, out, {SIGNATURE_KEY: signature})  # type: ignore[attr-defined]
         for table in swap_order(deriver.tables):
-            target = partition_dir(wh, table, part)
-            old = target / FILE_NAME
-            old_rows = pq.read_metadata(old).num_rows if old.exists() else 0
-            staged: Path | None = out[table.name].parent
+            old = partition_file(wh, table, part)
+            old_rows = pq.read_metadata(old).num_rows if old is not None else 0
+            staged: Path | None = out[table.name]
             if not rows[table.name]:
                 out[table.name].unlink(missing_ok=True)
                 staged = None
-            plan.items.append(Staged(table.name, part, target, staged, old_rows, rows[table.name]))
+            plan.items.append(Staged(table.name, part, old, staged, old_rows, rows[table.name]))
     except BaseException:
         plan.abort()
         raise
@@ -198,19 +198,17 @@ def refresh_derived(
     are derived as runner tasks (`executor(tasks, bytes)` gives the runner; inline by default) and
     published one by one as they finish."""
     start = time.perf_counter()
-    parts = existing_partitions(wh, CONTRIBUTIONS)
+    files = live_files(wh, CONTRIBUTIONS)
+    parts = list(files)
     summary = DeriveSummary(partitions=len(parts), by_deriver={})
     for deriver in derivers:
         fingerprint = deriver.fingerprint()
         todo = []
-        for part in parts:
-            file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+        for part, file in files.items():
             signature = f"{file_sha256(file)}:{fingerprint}"
             if signature_of(wh, deriver.tables[0], part) != signature:
                 todo.append((deriver, str(wh.root), part, signature))
-        size = sum(
-            (partition_dir(wh, CONTRIBUTIONS, a[2]) / FILE_NAME).stat().st_size for a in todo
-        )
+        size = sum(files[a[2]].stat().st_size for a in todo)
         runner = executor(len(todo), size * 6) if executor else InlineExecutor()  # ~text bytes
         with phase(f"deriving {deriver.name}", len(todo)) as step:
             for plan, rows, part in bounded(runner, derive_task, todo, in_flight):

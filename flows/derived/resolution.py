@@ -22,7 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.core import identity
-from flows.core.publish import FILE_NAME, Partition, existing_partitions, partition_dir, read_table
+from flows.core.publish import Partition, live_files, read_table
 from flows.core.warehouse import Warehouse
 from flows.derived.refresh import Deriver, SearchIndex, file_sha256, refresh_derived
 from transforms.common.parlparse_people import person_member_ids
@@ -76,8 +76,8 @@ def read_file_columns(
 def read_columns(wh: Warehouse, table: Table, columns: tuple[str, ...]) -> pl.DataFrame:
     """Some columns of a published table (partition keys included), without reading the rest."""
     frames = [
-        read_file_columns(partition_dir(wh, table, part) / FILE_NAME, part, columns, table)
-        for part in existing_partitions(wh, table)
+        read_file_columns(path, part, columns, table)
+        for part, path in live_files(wh, table).items()
     ]
     if not frames:
         return empty(table).select(columns)
@@ -119,8 +119,7 @@ def current_twfy_people(wh: Warehouse, identity_raw: Iterable[str] = ()) -> tupl
 def add_files(digest: hashlib._Hash, wh: Warehouse, tables: Iterable[Table]) -> None:
     """Feed `digest` the published files of `tables` by content (sha256), not mtimes."""
     for table in tables:
-        for part in existing_partitions(wh, table):
-            path = partition_dir(wh, table, part) / FILE_NAME
+        for part, path in live_files(wh, table).items():
             digest.update(f"{table.name}{part}:{file_sha256(path)}".encode())
 
 
@@ -219,8 +218,7 @@ def resolution_rows(wh: Warehouse, twfy: list[dict] | None = None) -> list[dict]
         twfy, _ = current_twfy_people(wh)
     deriver = SpeakerResolution(wh, twfy)
     rows: list[dict] = []
-    for part in existing_partitions(wh, CONTRIBUTIONS):
-        file = partition_dir(wh, CONTRIBUTIONS, part) / FILE_NAME
+    for part, file in live_files(wh, CONTRIBUTIONS).items():
         rows += deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name].to_dicts()
     return rows
 
@@ -236,8 +234,7 @@ def published_summary(wh: Warehouse, written: int = 0) -> ResolutionSummary:
         .otherwise(pl.lit("unresolved"))
     )
     total, by_method = 0, {}
-    for part in existing_partitions(wh, SPEAKER_RESOLUTIONS):
-        path = partition_dir(wh, SPEAKER_RESOLUTIONS, part) / FILE_NAME
+    for part, path in live_files(wh, SPEAKER_RESOLUTIONS).items():
         df = read_file_columns(path, part, ("method", "reason"), SPEAKER_RESOLUTIONS)
         total += df.height
         for key, n in df.select(outcome.alias("k")).group_by("k").len().iter_rows():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.core.publish import FILE_NAME, Partition, partition_dir
+from flows.core.publish import Partition, partition_file
 from flows.core.warehouse import Warehouse
 from flows.derived.resolution import SpeakerResolution, read_file_columns
 from transforms.schema import DEBATE_STATS, SPEAKER_RESOLUTIONS
@@ -90,9 +90,11 @@ class DebateStats:
 
     def derive(self, contributions_file: Path, part: Partition) -> dict[str, pl.DataFrame]:
         rows = read_file_columns(contributions_file, part, COLUMNS)
-        resolved = partition_dir(self.wh, SPEAKER_RESOLUTIONS, part) / FILE_NAME
-        if not resolved.exists():  # refresh_derived resolves a partition before counting it
-            raise FileNotFoundError(f"{resolved}: resolve the speakers before debate_stats")
+        resolved = partition_file(self.wh, SPEAKER_RESOLUTIONS, part)
+        if resolved is None:  # refresh_derived resolves a partition before counting it
+            raise FileNotFoundError(
+                f"{SPEAKER_RESOLUTIONS.name} {part}: resolve the speakers before debate_stats"
+            )
         members = pl.read_parquet(resolved, columns=["contribution_id", "member_id"])
         out = stats(rows.join(members, on="contribution_id", how="left"))
         table = DEBATE_STATS

@@ -4,7 +4,6 @@ starts no Prefect server; batches bounded in bytes, commit groups, the ledger.""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -20,6 +19,7 @@ from flows.core.source import Plan, WorkItem
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, batches, commit_groups
 from tests.conftest import ROOT, corpus_path
+from tests.support.tables import file_hashes
 from transforms.schema import CONTRIBUTIONS, INGEST_RUNS, REJECTS, SCHEMA_VERSION
 
 BIN = Path(sys.executable).parent
@@ -46,11 +46,7 @@ def small_batches(runner: str = "inline") -> dict[str, str]:
 
 
 def table_bytes(wh: Warehouse, names: tuple[str, ...] = DERIVED) -> dict[str, str]:
-    return {
-        f.relative_to(wh.tables).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-        for name in names
-        for f in sorted(wh.table_dir(name).rglob("*.parquet"))
-    }
+    return file_hashes(wh, names)
 
 
 def test_a_run_killed_between_commits_resumes_with_nothing_lost_or_doubled(

@@ -41,7 +41,7 @@ def publish_parsed(
         for table in PARSED_TABLES:
             stage(wh, table, frames[table.name], plan, replace=replace)
         enforce(wh, plan, frames, rules or GateRules())
-    return [(item.table, item.part) for item in plan.commit()]
+    return [(item.table, item.part) for item in plan.commit(wh)]
 
 
 def debate(i: int, day: date = DAY) -> dict:

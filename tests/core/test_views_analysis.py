@@ -629,9 +629,9 @@ def contribution_at(cid: str, year: int, text: str) -> dict:
 
 
 def test_refresh_is_skipped_when_nothing_it_reads_changed(warehouse: Warehouse) -> None:
-    """A no-op run must not rebuild the file; a table getting its first rows must (its view
-    stops being an empty relation); new files of tables that had rows need no rebuild (views
-    glob at query time), and search finds their words once the index is derived."""
+    """A no-op run must not rebuild the file; a commit to any table must (the views read the
+    live files of each table's version), and search finds the new words once the index is
+    derived; a reader that opened the file before still reads the old files, all of them."""
     refresh_views(warehouse)
     built = warehouse.duckdb_path.stat().st_mtime_ns
     refresh_views(warehouse)
@@ -642,14 +642,20 @@ def test_refresh_is_skipped_when_nothing_it_reads_changed(warehouse: Warehouse) 
     refresh_views(warehouse)
     rebuilt = warehouse.duckdb_path.stat().st_mtime_ns
     assert rebuilt != built
-    later = contribution_at("c-later", 2032, "Harbour lights.")
+    refresh_views(warehouse)
+    assert warehouse.duckdb_path.stat().st_mtime_ns == rebuilt
+    before = duckdb.connect(str(warehouse.duckdb_path), read_only=True)
+    later = contribution_at("c-later", 2031, "Harbour lights.")  # the same partition, rewritten
     publish(warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [later]))
     refresh_derived(warehouse, [SearchIndex()])
     refresh_views(warehouse)
-    assert warehouse.duckdb_path.stat().st_mtime_ns == rebuilt
-    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:
+    assert warehouse.duckdb_path.stat().st_mtime_ns != rebuilt
+    with before:  # opened before the commit: the previous version, whole
+        got = before.execute("select contribution_id from search_contributions('harbours')")
+        assert got.fetchall() == [("c-skip",)]
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as c:  # after it closed:
         got = c.execute("select contribution_id from search_contributions('harbours')")
-        assert sorted(got.fetchall()) == [("c-later",), ("c-skip",)]
+        assert sorted(got.fetchall()) == [("c-later",), ("c-skip",)]  # (one instance a path)
 
 
 def test_sql_files_are_created_after_the_files_they_name(tmp_path: Path) -> None:

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from flows.core.publish import (
-    FILE_NAME,
     existing_partitions,
     file_metadata,
     partition_dir,
+    partition_file,
     publish,
     read_table,
 )
@@ -22,6 +22,7 @@ from flows.derived.resolution import SpeakerResolution, current_twfy_people, res
 from tests.conftest import SAMPLE
 from tests.support.members_support import FIXTURES
 from tests.support.runs import publish_only
+from tests.support.tables import live_by_folder
 from transforms.members.api import Response, build_tables
 from transforms.schema import (
     CONTRIBUTIONS,
@@ -60,8 +61,7 @@ def publish_members(
 
 
 def files_of(wh: Warehouse, name: str) -> dict[Path, bytes]:
-    root = wh.table_dir(name)
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob(FILE_NAME))}
+    return {k: p.read_bytes() for k, p in live_by_folder(wh, name).items()}
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def test_every_partition_is_derived_once_then_left_alone(warehouse, sample_files
     assert (first.derived, first.removed) == (len(parts), 0)
     assert existing_partitions(warehouse, SPEAKER_RESOLUTIONS) == parts
     for part in parts:
-        contributions = partition_dir(warehouse, CONTRIBUTIONS, part) / FILE_NAME
+        contributions = partition_file(warehouse, CONTRIBUTIONS, part)
         signature = signature_of(warehouse, SPEAKER_RESOLUTIONS, part)
         assert signature is not None and signature.startswith(file_sha256(contributions))
 
@@ -99,7 +99,7 @@ def test_only_the_partition_an_ingest_changed_is_recomputed(
         for p in existing_partitions(warehouse, CONTRIBUTIONS)
         if signature_of(warehouse, SPEAKER_RESOLUTIONS, p) is None
         or not signature_of(warehouse, SPEAKER_RESOLUTIONS, p).startswith(
-            file_sha256(partition_dir(warehouse, CONTRIBUTIONS, p) / FILE_NAME)
+            file_sha256(partition_file(warehouse, CONTRIBUTIONS, p))
         )
     }
     assert 0 < len(touched) < len(existing_partitions(warehouse, CONTRIBUTIONS))
@@ -109,10 +109,7 @@ def test_only_the_partition_an_ingest_changed_is_recomputed(
     after = files_of(warehouse, SPEAKER_RESOLUTIONS.name)
     unchanged = {k for k in before if k in after and before[k] == after[k]}
     assert unchanged == set(before) - {
-        partition_dir(warehouse, SPEAKER_RESOLUTIONS, p).relative_to(
-            warehouse.table_dir(SPEAKER_RESOLUTIONS.name)
-        )
-        / FILE_NAME
+        partition_dir(warehouse, SPEAKER_RESOLUTIONS, p).relative_to(warehouse.tables).as_posix()
         for p in touched
     }
     # incremental output equals resolving everything from scratch
@@ -188,7 +185,7 @@ def test_the_signature_is_content_not_time(warehouse, sample_files, tmp_path) ->
         other, SPEAKER_RESOLUTIONS.name
     )
     some = next(iter(existing_partitions(warehouse, SPEAKER_RESOLUTIONS)))
-    path = partition_dir(warehouse, SPEAKER_RESOLUTIONS, some) / FILE_NAME
+    path = partition_file(warehouse, SPEAKER_RESOLUTIONS, some)
     assert SIGNATURE_KEY in file_metadata(path)
 
 
@@ -210,7 +207,7 @@ def test_resolution_in_slices_of_whole_debates_equals_one_pass(
             .height
         ),
     )
-    file = partition_dir(warehouse, CONTRIBUTIONS, part) / FILE_NAME
+    file = partition_file(warehouse, CONTRIBUTIONS, part)
     whole = deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name]
     monkeypatch.setattr(res, "SLICE_ROWS", 3)
     sliced = deriver.derive(file, part)[SPEAKER_RESOLUTIONS.name]

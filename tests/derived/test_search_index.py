@@ -281,16 +281,14 @@ def test_an_index_built_bit_by_bit_equals_one_built_at_once(
         assert got.height and got.equals(read_table(once, table)), table.name
 
 
-def test_a_changed_partition_is_searchable_without_rebuilding_the_file(
+def test_a_changed_partition_is_searchable_once_its_index_is_derived(
     corpus_warehouse: Warehouse,
 ) -> None:
-    built = corpus_warehouse.duckdb_path.stat().st_mtime_ns
     row = contribution("a6", "Lighthouse levies are a zeppelin of a tax.", 2023)
     publish(corpus_warehouse, CONTRIBUTIONS, frame(CONTRIBUTIONS, [row]))
     summary = refresh_derived(corpus_warehouse, [SearchIndex()])
     assert summary.derived == 1  # only (pp_text, Commons, 2023) was indexed again
     refresh_views(corpus_warehouse)
-    assert corpus_warehouse.duckdb_path.stat().st_mtime_ns == built
     with duckdb.connect(str(corpus_warehouse.duckdb_path), read_only=True) as con:
         found = con.execute("select contribution_id from search_contributions('Zeppelins')")
         assert found.fetchall() == [("a6",)]

@@ -3,7 +3,6 @@ the real recorded items (and our own fixture day), real Parquet and DuckDB on di
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -19,6 +18,7 @@ from tests.conftest import ROOT, corpus_path
 from tests.support.replay_fixtures import Reply, route_key
 from tests.support.replay_server import ReplayServer, Routes, corpus_routes, fixture_routes
 from tests.support.runs import ingest_api, rebuild
+from tests.support.tables import file_hashes
 from transforms.schema import CONTRIBUTIONS, DEBATES, REJECTS
 
 FIXTURES = ROOT / "tests" / "support" / "fixtures" / "hansard_api"
@@ -51,11 +51,7 @@ def run(srv: ReplayServer, wh: Warehouse, start: date, end: date, **kw: object):
 
 
 def parquet_hashes(wh: Warehouse, *names: str) -> dict[str, str]:
-    return {
-        f.relative_to(wh.tables).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-        for name in names
-        for f in sorted(wh.table_dir(name).rglob("*.parquet"))
-    }
+    return file_hashes(wh, names)
 
 
 def expected_items(start: date, end: date) -> list[dict]:

@@ -65,8 +65,20 @@ def content(root: Path, tables: Mapping[str, tuple[str, ...]]) -> dict[str, pl.D
     return out
 
 
+# one run's complete publish, read through the views: every contribution has its debate and
+# one row in each table derived from it (a mix of tables before and after a commit breaks these)
+CONSISTENT = """
+select
+    (select count(*) from contributions c anti join debates d using (debate_id)) as orphans,
+    (select count(*) from contributions) - (select count(*) from speaker_resolutions),
+    (select count(*) from contributions) - (select count(*) from contributions_enriched),
+    (select count(*) from contributions) - (select count(*) from search_docs)
+"""
+
+
 def readers_fail(root: Path, tables: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The errors a reader of the views meets now (none expected at any moment)."""
+    """The errors a reader of the views meets now, and any sign of a mix of states across
+    tables (none expected at any moment)."""
     path = Warehouse(root).duckdb_path
     if not path.exists():
         return []  # killed before the first views were built: nothing to read yet
@@ -78,6 +90,9 @@ def readers_fail(root: Path, tables: Mapping[str, tuple[str, ...]]) -> list[str]
                 con.execute(f"select count(*) from {name}").fetchone()
             except duckdb.Error as e:
                 errors.append(f"{name}: {e}")
+        mix = con.execute(CONSISTENT).fetchone()
+        if any(mix or ()):
+            errors.append(f"a mix of states (orphans, -resolutions, -enriched, -docs): {mix}")
     finally:
         con.close()
     return errors

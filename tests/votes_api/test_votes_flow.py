@@ -3,7 +3,6 @@ our own fixtures (tests/support/fixtures/votes_api), real Parquet and DuckDB on 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -19,6 +18,7 @@ from flows.core.warehouse import Warehouse
 from tests.conftest import ROOT
 from tests.support.replay_server import ReplayServer, fixture_routes
 from tests.support.runs import ingest_api, ingest_votes, rebuild
+from tests.support.tables import file_hashes
 from transforms.schema import DIVISION_VOTES, DIVISIONS, REJECTS
 
 FIXTURES = ROOT / "tests" / "support" / "fixtures" / "votes_api"
@@ -46,11 +46,7 @@ def run(srv: ReplayServer, wh: Warehouse, start: date = WEEK[0], end: date = WEE
 
 
 def hashes(wh: Warehouse) -> dict[str, str]:
-    return {
-        f.relative_to(wh.tables).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-        for name in TABLES
-        for f in sorted(wh.table_dir(name).rglob("*.parquet"))
-    }
+    return file_hashes(wh, TABLES)
 
 
 def fixture_body(name: str, folder: Path = FIXTURES) -> dict:

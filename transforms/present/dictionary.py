@@ -9,10 +9,11 @@ from transforms.schema import SCHEMA_VERSION, TABLES, Table, duckdb_type
 HEADER = f"""# Data dictionary (schema v{SCHEMA_VERSION})
 
 Generated from `transforms/schema.py` by `hansard dictionary`; a test fails when this file and
-the schema disagree. Each table is Parquet under `warehouse/tables/<table>/`, partitioned as
-shown (hive-style `key=value` folders; partition columns are in the path, not in the files),
-zstd-compressed, one `part-0.parquet` per partition, rows sorted as listed. Each has a DuckDB
-view of the same name in `warehouse/hansard.duckdb`.
+the schema disagree. Each table is a Delta Lake table under `warehouse/tables/<table>/`,
+partitioned as shown (hive-style `key=value` folders; partition columns are in the path and the
+Delta log, not in the files), zstd-compressed Parquet, one live file per partition (the log
+names it), rows sorted as listed. Each has a DuckDB view of the same name in
+`warehouse/hansard.duckdb`; `hansard export parquet DIR` writes them as bare Parquet.
 """
 
 
