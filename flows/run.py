@@ -638,18 +638,30 @@ def refresh_derived(ctx: RunContext) -> tuple[str, Any]:
 
 
 def refresh_views(ctx: RunContext) -> None:
-    """After a completed run: files past the time-travel window vacuumed, then the views
-    pinned to the versions the run's tables reached."""
-    from flows.core import delta
+    """After a completed run: files past the time-travel window vacuumed (once a day), then
+    the views pinned to the versions the run's tables reached."""
     from flows.core.views import refresh_views as build
+
+    vacuum_daily(ctx)
+    with ctx.steps("views"):
+        build(ctx.wh)
+
+
+VACUUM_EVERY_S = 86_400  # files are kept a week: a daily vacuum is plenty (it lists every file)
+
+
+def vacuum_daily(ctx: RunContext) -> None:
+    from flows.core import delta
     from transforms.schema import TABLES
 
+    marker = ctx.wh.root / "state" / "vacuumed_at"
+    if marker.exists() and time.time() - marker.stat().st_mtime < VACUUM_EVERY_S:
+        return
     with ctx.steps("vacuum"):
         gone = sum(delta.vacuum(ctx.wh.table_dir(name)) for name in TABLES)
         if gone:
             LOG.info("vacuum: %d file(s) older than %d h deleted", gone, delta.KEEP_HOURS)
-    with ctx.steps("views"):
-        build(ctx.wh)
+        write_atomic(marker, f"{time.time():.0f}\n".encode())
 
 
 def _views_after_failure(wh: Warehouse) -> None:
