@@ -4,6 +4,7 @@
     uv run python bench/bench_cli.py text DIR [--rebuild]         # `hansard ingest text DIR`
     uv run python bench/bench_cli.py twfy DIR                     # `hansard ingest twfy DIR`
     uv run python bench/bench_cli.py deployment                   # a deployment run, real server
+    uv run python bench/bench_cli.py dask DIR                     # runner dask: 1 vs 2 workers
     ... [--work W] [--json FILE] [--runner auto|processes|threads|inline] [--batch-mb N]
 
 For each command: wall time, CPU time of the whole process tree (user + system of the command
@@ -336,9 +337,43 @@ def deployment(args: argparse.Namespace, work: Path) -> dict:
     }
 
 
+def dask_scaling(args: argparse.Namespace, work: Path) -> dict:
+    """`hansard ingest text DIR` with runner `dask` on a real cluster on loopback (`dask
+    scheduler` and single-threaded `dask worker` processes, tests/support/dask_cluster.py) of 1,
+    then 2 workers, into fresh warehouses; `processes` on the same input for reference. The
+    workers are not children of the command: the tree RSS and CPU here are the driver's."""
+    sys.path.insert(0, str(ROOT))
+    from tests.support.dask_cluster import cluster
+
+    out: dict = {}
+    for workers in (1, 2):
+        walls = []
+        with cluster(workers) as address:
+            for rep in range(args.reps):
+                wh = work / f"dask-{workers}-{rep}"
+                shutil.rmtree(wh, ignore_errors=True)
+                env = base_env(args) | {
+                    "HANSARD__RUN__RUNNER": "dask",
+                    "HANSARD__RUN__DASK_ADDRESS": address,
+                }
+                got = measure(hansard("ingest", "text", str(args.data), "-w", str(wh)), env)
+                walls.append(got["wall_s"])
+                out[f"dask_{workers}_run"] = last_run(wh).get("steps")
+        out[f"dask_{workers}_workers_wall_s"] = walls
+    wh = work / "processes"
+    shutil.rmtree(wh, ignore_errors=True)
+    env = base_env(args) | {"HANSARD__RUN__RUNNER": "processes"}
+    reference = measure(hansard("ingest", "text", str(args.data), "-w", str(wh)), env)
+    out["processes_wall_s"] = reference["wall_s"]
+    one = statistics.median(out["dask_1_workers_wall_s"])
+    two = statistics.median(out["dask_2_workers_wall_s"])
+    out["speedup_2_vs_1_workers"] = round(one / two, 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["seed", "text", "twfy", "deployment"])
+    ap.add_argument("what", choices=["seed", "text", "twfy", "deployment", "dask"])
     ap.add_argument("data", nargs="?", type=Path)
     ap.add_argument("--work", type=Path)
     ap.add_argument("--json", type=Path)
@@ -371,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(timeout=60)
     elif args.what == "deployment":
         result["deployment"] = deployment(args, work)
+    elif args.what == "dask":
+        if args.data is None:
+            ap.error("dask: give the folder of inputs")
+        result["dask"] = dask_scaling(args, work)
     else:
         if args.data is None:
             ap.error(f"{args.what}: give the folder of inputs")

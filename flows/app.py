@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from flows.core import ledger
-from flows.core.runner import RunnerSettings
 from flows.core.source import Job, Reiterable
 from flows.core.warehouse import Warehouse
 from flows.run import RunOptions, RunSummary
@@ -28,10 +27,12 @@ def options(cfg: Any | None = None, **overrides: Any) -> RunOptions:  # noqa: AN
     if cfg is None:
         base = RunOptions()
     else:
+        from flows.config import runner_settings
+
         base = RunOptions(
             batch_mb=cfg.run.batch_mb,
             commit_mb=cfg.run.commit_mb,
-            runner=RunnerSettings(cfg.run.runner, cfg.run.workers, cfg.run.dask_address),
+            runner=runner_settings(cfg),
             max_shrink=cfg.quality.max_shrink,
         )
     if overrides:

@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -69,7 +77,14 @@ class RunSection(_Section):
     workers: int | None = Field(None, ge=1, le=256)  # default: every core
     batch_mb: float = Field(32.0, gt=0, le=4096)  # raw input per parse task
     commit_mb: float = Field(1024.0, gt=0)  # raw input per commit
-    dask_address: str | None = None
+    dask_address: str | None = None  # tcp://host:port of a Dask scheduler (runner "dask")
+    dask_timeout_s: float = Field(30.0, gt=0, le=3600)
+
+    @model_validator(mode="after")
+    def _dask_needs_an_address(self) -> RunSection:
+        if self.runner == "dask" and not self.dask_address:
+            raise ValueError("runner 'dask' needs the scheduler's address: set dask_address")
+        return self
 
 
 class QualitySection(_Section):
@@ -198,7 +213,9 @@ def section(cfg: Config, name: str) -> Any:  # noqa: ANN401
 
 
 def runner_settings(cfg: Config) -> RunnerSettings:
-    return RunnerSettings(cfg.run.runner, cfg.run.workers, cfg.run.dask_address)
+    return RunnerSettings(
+        cfg.run.runner, cfg.run.workers, cfg.run.dask_address, cfg.run.dask_timeout_s
+    )
 
 
 def as_dict(cfg: Config) -> dict[str, Any]:

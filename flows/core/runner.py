@@ -3,8 +3,10 @@
 Every runner is a `concurrent.futures.Executor`, so the engine's logic never depends on which
 one it is: `inline` (in the calling thread: small runs, debugging), `threads`, `processes`
 (every core by default; spawned workers, so no state leaks from the parent) or `dask` (the
-executor of a `dask.distributed` client, at `address`). `auto` picks inline for work that fits
-in one batch and processes otherwise.
+executor of a `dask.distributed` client of the scheduler at `dask_address`: its workers run
+the tasks, which read and write files under the warehouse, so they must see it at the same
+path: one machine, or a shared file system). `auto` picks inline for work that fits in one
+batch and processes otherwise.
 
 Tasks are module-level functions with picklable arguments; `bounded` keeps at most a few tasks
 in flight so that memory is set by the batch size, not by the input.
@@ -102,12 +104,15 @@ class RunnerSettings:
     kind: str = "auto"
     workers: int | None = None  # default: every core
     dask_address: str | None = None
+    dask_timeout_s: float = 30.0  # to reach the scheduler
 
     def __post_init__(self) -> None:
         if self.kind not in RUNNERS:
             raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, got {self.kind!r}")
         if self.workers is not None and self.workers < 1:
             raise ValueError(f"workers must be at least 1, got {self.workers}")
+        if self.kind == "dask" and not self.dask_address:
+            raise ValueError("runner 'dask' needs the scheduler's address: [run] dask_address")
 
     @property
     def size(self) -> int:
@@ -129,19 +134,33 @@ def make_executor(settings: RunnerSettings, tasks: int) -> Executor:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
         )
-    return _dask_executor(settings.dask_address)
+    return DaskExecutor(settings.dask_address or "", settings.dask_timeout_s)
 
 
-def _dask_executor(address: str | None) -> Executor:
-    try:
+class DaskExecutor(Executor):
+    """Tasks on the workers of a Dask scheduler (`dask.distributed`), as an Executor; shut
+    down, it cancels what is pending and closes its client."""
+
+    def __init__(self, address: str, timeout_s: float) -> None:
         from distributed import Client
-    except ImportError:
-        raise RuntimeError(
-            "runner 'dask' needs dask.distributed (not installed in this environment)"
-        ) from None
-    if not address:
-        raise ValueError("runner 'dask' needs the scheduler address (--dask-address)")
-    return Client(address).get_executor()
+
+        try:
+            self.client = Client(address, timeout=timeout_s, set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            raise ConnectionError(
+                f"the Dask scheduler at {address} did not answer within {timeout_s:g} s "
+                f"([run] dask_address, dask_timeout_s): {e}"
+            ) from None
+        self._executor = self.client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # noqa: ANN401
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:  # noqa: FBT001, FBT002 (Executor's own signature)
+        try:
+            self._executor.shutdown(wait=wait and not cancel_futures)
+        finally:
+            self.client.close()
 
 
 def bounded(

@@ -86,18 +86,12 @@ def cluster(workers: int = 2, log_dir: Path | None = None) -> Iterator[str]:
         _stop(procs)
 
 
-def task_counts(address: str) -> dict[str, int]:
-    """Tasks the scheduler has seen, per task-name prefix, and per worker the tasks it ran."""
+def tasks_per_worker(address: str) -> dict[str, int]:
+    """How many tasks each worker of the cluster has executed so far, by worker address."""
     from distributed import Client
 
-    def on_scheduler(dask_scheduler) -> dict[str, int]:  # noqa: ANN001 (dask's own object)
-        counts = {p.name: sum(p.state_counts.values()) for p in dask_scheduler.task_prefixes.values()}
-        for ws in dask_scheduler.workers.values():
-            counts[f"worker {ws.name}"] = ws.metrics.get("task_counts", {}).get("memory", 0)
-        return counts
-
     with Client(address, timeout=10) as client:
-        return client.run_on_scheduler(on_scheduler)
+        return client.run(lambda dask_worker: dask_worker.state.executed_count)
 
 
 def main() -> None:
