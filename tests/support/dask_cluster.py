@@ -27,9 +27,11 @@ def free_port() -> int:
 
 
 def _stop(procs: list[subprocess.Popen]) -> None:
+    """Workers first, then the scheduler; SIGINT is their clean stop (SIGTERM left a worker
+    waiting out its 20 s)."""
     for p in reversed(procs):
         if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
+            p.send_signal(signal.SIGINT)
     for p in reversed(procs):
         try:
             p.wait(timeout=20)
