@@ -1,7 +1,9 @@
 """`hansard export parquet DIR`: a clean, hive-partitioned snapshot of every table's current
 state, for tools that read bare Parquet (Spark, Trino, pandas, BI tools without DuckDB).
 
-DIR/<table>/<key>=<value>/…/part-0.parquet, exactly the published files: the partition keys
+DIR/<table>/<key>=<value>/…/part-0.parquet, exactly the live files of each table's current
+Delta version (flows/core/delta.py; a glob over the table folder would also find replaced
+files kept for time travel, and files a killed run never committed): the partition keys
 are in the folder names (`__HIVE_DEFAULT_PARTITION__` reads as null), the other columns in the
 files, in the contract's order. A table with no rows gets one empty file with every column, so
 a reader still finds its schema. DIR/_schema.json is the BI contract (docs/schema-v<N>.json:
@@ -11,7 +13,7 @@ tables, their files and rows, the schema version and when the snapshot was taken
 A snapshot, never a mix: the export holds the writer lock (no publish runs meanwhile), refuses a
 warehouse whose last run ended without an outcome (a run killed mid-commit leaves the tables
 for the next run to finish), and builds DIR beside it under a temporary name, renamed into
-place at the end. Published files are replaced by renames and never changed in place, so the
+place at the end. A published file is never written again (a commit adds new files), so the
 export hard-links them when DIR is on the same file system (instant, no space) and copies them
 otherwise; a later publish does not change the export.
 """
