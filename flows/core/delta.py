@@ -84,7 +84,16 @@ def snapshot(table_dir: Path, table: Table, version: int | None = None) -> Snaps
     actions = pa.table(dt.get_add_actions(flatten=True))
     paths = actions.column("path").to_pylist()
     values = [actions.column(f"partition.{k}").to_pylist() for k in table.partition_by]
-    files = {tuple(v[i] for v in values): p for i, p in enumerate(paths)}
+    files: dict[Partition, str] = {}
+    for i, path in enumerate(paths):
+        part = tuple(v[i] for v in values)
+        if part in files:  # not written by this pipeline: one file a partition, always
+            raise RuntimeError(
+                f"table {table.name} at {table_dir}: partition {part} has more than one live "
+                f"file ({files[part]}, {path}); another writer added to it: `hansard rebuild` "
+                "rewrites every table from the raw zone"
+            )
+        files[part] = path
     snap = Snapshot(dt.version(), {k: files[k] for k in partition.ordered(files)})
     if version is None:
         _CACHE[key] = (stamp, snap)

@@ -174,3 +174,17 @@ def test_a_column_the_code_no_longer_declares_is_a_clear_error(warehouse: Wareho
     )
     with pytest.raises(RuntimeError, match="debates.*dropped_column.*hansard rebuild"):
         publish(warehouse, DEBATES, frame(DEBATES, [debate("d2", "second")]))
+
+
+def test_a_partition_with_two_live_files_is_a_clear_error(warehouse: Warehouse) -> None:
+    """Another writer appending a file to a partition would double its rows for every reader
+    that trusts one file a partition: refused loudly, naming the table and partition."""
+    publish(warehouse, DEBATES, frame(DEBATES, [debate("d1", "first")]))
+    root = warehouse.table_dir(DEBATES.name)
+    (live,) = live_files(warehouse, DEBATES).values()
+    extra = live.with_name(delta.new_file_name())
+    extra.write_bytes(live.read_bytes())
+    change = delta.Change(("pp_text", "Commons", 2024), None, extra.relative_to(root).as_posix())
+    delta.commit(root, DEBATES, [change])
+    with pytest.raises(RuntimeError, match=r"debates .*\('pp_text', 'Commons', 2024\).*rebuild"):
+        read_table(warehouse, DEBATES)
