@@ -75,8 +75,15 @@ def test_no_read_fails_or_sees_a_mix_while_runs_publish(tmp_path: Path) -> None:
     reader = subprocess.Popen([sys.executable, "-c", READER, *args])
     commands = [["ingest", "text", str(p), "-w", str(root)] for p in pages]
     commands.insert(2, ["rebuild", "-w", str(root)])
-    rounds = int(os.environ.get("HANSARD_READER_ROUNDS", "1"))  # more: rebuilds again after
-    commands += [["rebuild", "-w", str(root)]] * (rounds - 1)
+    rounds = int(os.environ.get("HANSARD_READER_ROUNDS", "1"))  # more: a page edited each round
+    page = next(pages[-1].glob("*.txt"))
+    text = page.read_text()
+    for n in range(1, rounds):
+        edited = tmp_path / f"edit-{n}"
+        edited.mkdir()
+        # a new version of the page supersedes the last: its rows, and their derived rows, change
+        (edited / page.name).write_text(text.replace("library", f"library{n}"))
+        commands.append(["ingest", "text", str(edited), "-w", str(root)])
     try:
         for runs, command in enumerate(commands, start=1):
             wait_for_reads(progress, runs * READS_BEFORE_EACH_RUN)  # reads between runs
