@@ -51,7 +51,17 @@ class Exported:
 
 
 def _unsettled(wh: Warehouse) -> str | None:
-    """Why the tables may be mid-commit now, or None: the latest run has no outcome."""
+    """Why the tables may be mid-commit or of another schema now, or None: the latest run has
+    no outcome, or the tables were written by another schema version (a v10 warehouse's files
+    are not in Delta logs until a run adopts them: its export would be empty)."""
+    from flows.run import stale_schema
+
+    stale = stale_schema(wh)
+    if stale:
+        return (
+            f"the tables were written with schema {stale}, this code reads v{SCHEMA_VERSION}: "
+            "run `hansard rebuild` (or any run) first, then export"
+        )
     records = runs.records(wh)
     if records and records[-1].status in ("running", "crashed"):
         last = records[-1]

@@ -225,7 +225,7 @@ def recorded(
         adopt_legacy_tables(wh)
         if runs.mark_crashed(wh):
             LOG.warning("a previous run ended without an outcome: marked crashed in ingest_runs")
-        stale = _stale_schema(wh)  # before this run's record makes a table
+        stale = stale_schema(wh)  # before this run's record makes a table
         record = runs.RunRecord.start(flow, source)
         runs.record(wh, record)
         ctx = RunContext(wh, catalog, options, record)
@@ -255,7 +255,7 @@ def record_schema(wh: Warehouse) -> None:
         write_atomic(path, f"{SCHEMA_VERSION}\n".encode())
 
 
-def _stale_schema(wh: Warehouse) -> str | None:
+def stale_schema(wh: Warehouse) -> str | None:
     """The schema version the tables were written with, when it is not this code's."""
     from transforms.schema import SCHEMA_VERSION
 

@@ -123,3 +123,14 @@ def test_a_warehouse_left_mid_run_is_not_exported_until_a_run_finishes(tmp_path:
     got = _read_back(tmp_path / "out", "contributions")
     assert got.height == read_table(Warehouse.at(root), TABLES["contributions"]).height
     shutil.rmtree(tmp_path / "out")
+
+
+def test_a_warehouse_of_an_older_schema_is_not_exported_until_a_run_upgrades_it(
+    wh: Warehouse, tmp_path: Path
+) -> None:
+    (wh.root / "state" / "schema_version").write_text(f"{SCHEMA_VERSION - 1}\n")
+    out = tmp_path / "x"
+    refused = CliRunner().invoke(app, ["export", "parquet", str(out), "-w", str(wh.root)])
+    assert refused.exit_code != 0
+    assert f"schema v{SCHEMA_VERSION - 1}" in refused.output and "hansard rebuild" in refused.output
+    assert not out.exists()
