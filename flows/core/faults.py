@@ -1,7 +1,8 @@
 """Fault injection for the crash tests: with `HANSARD_KILL_AT=N` set, the run's main process
 kills itself with SIGKILL just before its N-th durable step (a table's Delta commit, a replace
-or a marker write in the warehouse), as a power cut or `kill -9` would stop it there. Off unless set; worker
-processes never count (their writes are staged, and the main process makes them visible).
+or a marker write in the warehouse), as a power cut or `kill -9` would stop it there. Off
+unless set; worker processes never count (their writes are staged, and the main process makes
+them visible).
 
 `HANSARD_COUNT_STEPS=FILE` appends one line per durable step to FILE instead (its name), so
 a test knows how many kill points a run has.
