@@ -393,10 +393,6 @@ def _fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
     return {d: (n, s) for d, n, s in agg.iter_rows()}
 
 
-def staged_file(item: Staged) -> Path | None:
-    return item.staged
-
-
 def publish(
     wh: Warehouse,
     table: Table,

@@ -19,7 +19,6 @@ from flows.core.publish import (
     existing_partitions,
     increasing,
     partition_file,
-    staged_file,
 )
 from flows.core.rules import GateRules
 from flows.core.warehouse import Warehouse
@@ -84,7 +83,7 @@ def _unique(path: Path, key: list[str], batch_rows: int = ROW_GROUP) -> bool:
 def _schema_and_keys(plan: Plan) -> list[str]:
     problems = []
     for item in plan.items:
-        path = staged_file(item)
+        path = item.staged
         if path is None:
             continue
         table = TABLES[item.table]
@@ -109,7 +108,7 @@ def _debates_after(wh: Warehouse, plan: Plan) -> set:
     ids: set = set()
     for part in set(existing_partitions(wh, DEBATES)) | set(planned):
         if part in planned:
-            path = staged_file(planned[part])
+            path = planned[part].staged
         else:
             path = partition_file(wh, DEBATES, part)
         if path is not None and path.exists():
@@ -121,7 +120,7 @@ def _orphans(wh: Warehouse, plan: Plan) -> list[str]:
     debates = None
     problems = []
     for item in plan.items:
-        path = staged_file(item)
+        path = item.staged
         if item.table != CONTRIBUTIONS.name or path is None:
             continue
         debates = _debates_after(wh, plan) if debates is None else debates

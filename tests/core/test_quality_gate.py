@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from flows.core.publish import Plan, publish, read_table, stage, staged_file, staging
+from flows.core.publish import Plan, publish, read_table, stage, staging
 from flows.core.quality import GateRules, QualityGateError, _unique, enforce
 from flows.core.warehouse import Warehouse
 from transforms.schema import CONTRIBUTIONS, DEBATES, frame
@@ -137,7 +137,7 @@ def _tampered(wh: Warehouse, change: Callable[[pa.Table], pa.Table]) -> None:
     plan = Plan.new(wh)
     new = frame(DEBATES, [debate(40)])
     stage(wh, DEBATES, new, plan)
-    path = staged_file(plan.items[0])
+    path = plan.items[0].staged
     pq.write_table(change(pq.read_table(path)), path)
     enforce(wh, plan, {"debates": new}, GateRules())
 
