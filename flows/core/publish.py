@@ -328,6 +328,10 @@ def stage_partition(
     A partition left without rows is removed, unless `keep_empty`: then a file with no rows
     stays, carrying `metadata` (a derived partition's signature: derived, and empty)."""
     file = partition_file(wh, table, part)
+    if not replaced and metadata is None and file is not None and new.height:
+        appended = _stage_append(wh, table, part, file, new, run_dir, drop)
+        if appended is not None:
+            return appended
     if replaced and metadata is not None and file_metadata(file) != dict(metadata):
         # rewritten whatever its rows (its inputs changed): the old rows are not needed
         old = empty(table)
@@ -353,6 +357,84 @@ def stage_partition(
     return Staged(
         table.name, part, file, stage_path, old_rows, rows.height, _diff(table, old, rows, new)
     )
+
+
+def _stage_append(
+    wh: Warehouse,
+    table: Table,
+    part: Partition,
+    file: Path,
+    new: pl.DataFrame,
+    run_dir: Path,
+    drop: pl.Expr | None,
+) -> Staged | None:
+    """The merge of rows that all come after the published ones in the table's order and share
+    no key (nor, for contributions, a debate) with them — a backfill crawled in date order, a
+    new sitting day: the file is the published row groups copied one at a time, then the new
+    rows, the same bytes a full merge writes while holding one row group of the published rows
+    instead of all of them, sorted twice. None when the rows do not qualify."""
+    order = list(table.order_by or table.key)
+    check = [*order, *table.key, *(["debate_id"] if table.name == "contributions" else [])]
+    published = pq.ParquetFile(file)
+    n = published.metadata.num_row_groups
+    if (
+        published.metadata.num_rows == 0
+        or published.schema_arrow.names != list(table.file_columns)
+        or any(c not in table.file_columns for c in check)
+    ):
+        return None
+    rows = merge(table, empty(table), conform(table, new))
+    tail = published.read_row_group(n - 1, columns=order)
+    last = tail.slice(tail.num_rows - 1).to_pylist()[0]
+    first = rows.select(order).row(0)
+    if None in first or None in last.values() or not first > tuple(last[c] for c in order):
+        return None
+    keys = [list(table.key), *([["debate_id"]] if table.name == "contributions" else [])]
+    for key in keys:
+        old_keys = pl.from_arrow(published.read(columns=key))
+        assert isinstance(old_keys, pl.DataFrame)
+        if rows.select(key).join(old_keys, on=key, how="semi").height:
+            return None
+    if drop is not None and _matches_any(table, part, file, drop):
+        return None
+    path = staged_path(wh, table, part, run_dir)
+    _append_file(table, published, rows, path)
+    old_rows = published.metadata.num_rows
+    diff = _diff(table, empty(table), rows, new)
+    return Staged(table.name, part, file, path, old_rows, old_rows + rows.height, diff)
+
+
+def _matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> bool:
+    values = zip(table.partition_by, part, strict=True)
+    lazy = pl.scan_parquet(file, hive_partitioning=False).with_columns(
+        pl.lit(v, dtype=table.schema[k]).alias(k) for k, v in values
+    )
+    return bool(lazy.filter(drop.fill_null(False)).select(pl.len()).collect().item())
+
+
+def _append_file(table: Table, published: pq.ParquetFile, rows: pl.DataFrame, path: Path) -> None:
+    """`published`'s rows then `rows`, written in row groups of the table's size as
+    `_write_file` writes them (each group one contiguous Arrow table: the same bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema = arrow_schema(table)
+    size = table.row_group
+
+    def pieces() -> Iterator[pa.Table]:
+        for i in range(published.metadata.num_row_groups):
+            yield published.read_row_group(i).cast(schema)
+        df = rows.select(table.file_columns)
+        for offset in range(0, df.height, size):
+            yield df.slice(offset, size).to_arrow().cast(schema)
+
+    with pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
+        held = schema.empty_table()
+        for piece in pieces():
+            held = pa.concat_tables([held, piece])
+            while held.num_rows >= size:
+                writer.write_table(held.slice(0, size).combine_chunks(), row_group_size=size)
+                held = held.slice(size)
+        if held.num_rows:
+            writer.write_table(held.combine_chunks(), row_group_size=size)
 
 
 def staged_path(wh: Warehouse, table: Table, part: Partition, run_dir: Path) -> Path:

@@ -18,7 +18,7 @@ from tests.conftest import SAMPLE
 from tests.support.faults import TEXT_TABLES, content, hansard, readers_fail
 
 SIZE_MB = 16
-TRIALS = 24
+TRIALS = 20
 
 
 @pytest.fixture

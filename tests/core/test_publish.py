@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
 
 from flows.core.delta import snapshot
 from flows.core.publish import existing_partitions, partition_file, publish, read_table
@@ -77,3 +82,50 @@ def test_duplicate_keys_keep_the_lowest_raw_hash_whatever_the_order(warehouse: W
     publish(other, DEBATES, frame(DEBATES, [low]))
     publish(other, DEBATES, frame(DEBATES, [high]))
     assert read_table(other, DEBATES)["title"].to_list() == ["from low"]
+
+
+def test_rows_after_the_published_ones_are_appended_into_the_same_bytes(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backfill in date order: each publish's rows come after the partition's. The partition
+    is then copied row group by row group and the new rows added (never read whole), and the
+    file is byte for byte the one a single publish of every row writes."""
+    from flows.core import publish as publish_module
+
+    table = dataclasses.replace(DEBATES, row_group=3)  # several row groups, the last one partial
+    days = [date(2024, 1, d) for d in range(2, 30)]
+    rows = [debate(f"d{i:02}", "pp_text", day) for i, day in enumerate(days)]
+    batches = [rows[0:5], rows[5:6], rows[6:13], rows[13:28]]
+
+    def whole(*_: object, **__: object) -> None:
+        raise AssertionError("the published partition was read whole")
+
+    publish(warehouse, table, frame(table, batches[0]))
+    with monkeypatch.context() as m:
+        m.setattr(publish_module, "read_partition", whole)
+        for batch in batches[1:]:
+            assert publish(warehouse, table, frame(table, batch)) == [("pp_text", "Commons", 2024)]
+    other = Warehouse.at(warehouse.root.parent / "other")
+    publish(other, table, frame(table, rows))
+    part = ("pp_text", "Commons", 2024)
+    appended, written = partition_file(warehouse, table, part), partition_file(other, table, part)
+    assert appended is not None and written is not None
+    assert appended.read_bytes() == written.read_bytes()
+    assert pq.ParquetFile(appended).metadata.num_row_groups == 10
+
+
+def test_rows_that_do_not_come_after_the_published_ones_are_merged(warehouse: Warehouse) -> None:
+    """An earlier day, a key already published, or a debate moved to a later day: the full
+    merge, whose result is the same as publishing the rows at once."""
+    table = dataclasses.replace(DEBATES, row_group=2)
+    first = [debate(f"d{i}", "pp_text", date(2024, 2, 10 + i)) for i in range(5)]
+    publish(warehouse, table, frame(table, first))
+    later = [
+        debate("e1", "pp_text", date(2024, 1, 5)),  # before every published row
+        debate("d4", "pp_text", date(2024, 3, 1), raw="0" * 64, title="moved"),  # a key, later
+        debate("e2", "pp_text", date(2024, 3, 2)),
+    ]
+    publish(warehouse, table, frame(table, later))
+    got = read_table(warehouse, table).sort("sitting_date")
+    assert got["debate_id"].to_list() == ["e1", "d0", "d1", "d2", "d3", "d4", "e2"]
+    assert got.filter(pl.col("debate_id") == "d4")["title"].to_list() == ["moved"]
