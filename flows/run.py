@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.core import faults, ledger, partition, runs
-from flows.core.lock import writer_lock
+from flows.core.lock import WarehouseBusy, writer_lock
 from flows.core.progress import phase
 from flows.core.runner import (
     InlineExecutor,
@@ -52,6 +52,7 @@ from flows.core.warehouse import Warehouse, write_atomic
 
 if TYPE_CHECKING:
     from flows.core.publish import Plan as StagePlan
+    from flows.core.publish import Staged
     from flows.core.rules import GateRules
 
 LOG = logging.getLogger("hansard.run")
@@ -217,15 +218,33 @@ def recorded(
     source: str,
     *,
     upgrade: bool = True,
+    alone: bool = False,
 ) -> Iterator[RunContext]:
-    """The frame of every run: the writer lock, staging left by a killed run cleaned, the run
-    record (failed runs too, the views then still showing the last good publish)."""
-    with writer_lock(wh.lock_path, flow):
-        clean_staging(wh)
-        adopt_legacy_tables(wh)
-        if runs.mark_crashed(wh):
-            LOG.warning("a previous run ended without an outcome: marked crashed in ingest_runs")
+    """The frame of every run: the writer lock, the run record (failed runs too, the views
+    then still showing the last good publish). Runs share the warehouse with other runs; a
+    rebuild (`alone`) and a schema upgrade need it alone. A run that starts alone first
+    cleans up after runs that are gone (their staging, their records still `running`)."""
+    with writer_lock(wh.lock_path, flow, shared=not alone) as held:
+        if held.alone:
+            clean_staging(wh)
+            adopt_legacy_tables(wh)
+            if runs.mark_crashed(wh):
+                LOG.warning("a previous run ended without an outcome: marked crashed")
         stale = stale_schema(wh)  # before this run's record makes a table
+        if stale is None:
+            record_schema(wh)  # a new warehouse is of this version from its first run on
+        if alone:
+            pass
+        elif not (stale and upgrade):
+            held.share()
+        elif held.alone:
+            held.keep()
+        else:
+            raise WarehouseBusy(
+                f"the warehouse's tables were written with schema {stale} and need rebuilding, "
+                "which needs the warehouse alone: other runs are writing to it. Wait for them "
+                "to finish."
+            )
         record = runs.RunRecord.start(flow, source)
         runs.record(wh, record)
         ctx = RunContext(wh, catalog, options, record)
@@ -303,8 +322,7 @@ def run(catalog: Catalog, job: Job, options: RunOptions | None = None) -> RunSum
             release_memory()  # the lists of every input it walked and stored are gone
         counts = publish_source(ctx, source, acquired.rejects)
         counts.add(ctx.upgraded)
-        derived = refresh_derived(ctx)
-        refresh_views(ctx)
+        derived = derive_and_show(ctx)
         summary = _summary(ctx, acquired, counts, derived)
         summary.text = action.describe(summary) if action.describe else default_line(summary)
         _fill(ctx.run, summary)
@@ -330,15 +348,15 @@ def rebuild(
 
     wh = Warehouse.at(warehouse)
     options = options or RunOptions()
-    with recorded(wh, catalog, options, "rebuild", "all", upgrade=False) as ctx:  # all replaced
+    # every source replaced, with the warehouse alone
+    with recorded(wh, catalog, options, "rebuild", "all", upgrade=False, alone=True) as ctx:
         counts = Counts()
         for source in catalog:
             with ctx.steps("manifest"):
                 publish_manifest(wh, source.raw_sources)
             counts.add(publish_source(ctx, source, [], replace=True))
         counts.add(ctx.upgraded)
-        derived = refresh_derived(ctx)
-        refresh_views(ctx)
+        derived = derive_and_show(ctx)
         summary = _summary(ctx, Acquired(seen=counts.items), counts, derived)
         summary.text = default_line(summary)
         _fill(ctx.run, summary)
@@ -358,7 +376,7 @@ def adopt_legacy_tables(wh: Warehouse) -> None:
 
 
 def clean_staging(wh: Warehouse) -> None:
-    """Staging left by an interrupted run (only the lock holder writes there): removed."""
+    """Staging left by interrupted runs: removed (by a run that holds the warehouse alone)."""
     if wh.staging.is_dir():
         for child in wh.staging.iterdir():
             shutil.rmtree(child, ignore_errors=True)
@@ -496,7 +514,7 @@ def commit(  # noqa: PLR0913
 ) -> Counts:
     """Parse one group of batches into the spill area, merge it into its partitions, gate,
     swap in, record in the ledger."""
-    from flows.core import spill
+    from flows.core import delta, spill
     from flows.core.quality import enforce
     from transforms.schema import TABLES
 
@@ -508,25 +526,35 @@ def commit(  # noqa: PLR0913
         with ctx.steps("parse"):
             touched = _parse(ctx, source, group, rejects, run_dir / "spill", counts, keys)
         counts.items = len(keys)
-        with ctx.steps("merge"):
-            if replace:
-                scope = replace_scope(source)
-            else:  # a listed group of about commit_mb
-                scope = source.scope([i for b in group.batches for i in b], published)
-            rules = replace_rules(scope.rules, max_shrink=ctx.options.max_shrink)
-            plan = _merge(ctx, source, touched, scope, run_dir)
-        with ctx.steps("gate"):
-            spilled = run_dir / "spill"
-            new = {n: spill.scan(spilled, TABLES[n]) for n in ("debates", "contributions")}
-            enforce(wh, plan, new, rules)
-        with ctx.steps("commit"):
-            intent = _intent_path(wh, source.name)
-            if replace:
-                _mark_replace(wh, source.name, ctx.run.run_id)
-            written = plan.commit(wh)
-            ledger.record(wh, source.name, keys, replace=replace)
-            faults.step(f"unmark {source.name}")
-            intent.unlink(missing_ok=True)
+        if replace:
+            scope = replace_scope(source)
+        else:  # a listed group of about commit_mb
+            scope = source.scope([i for b in group.batches for i in b], published)
+        rules = replace_rules(scope.rules, max_shrink=ctx.options.max_shrink)
+        written: list[Staged] = []
+        for attempt in itertools.count(1):
+            with ctx.steps("merge"):
+                plan = _merge(ctx, source, touched, scope, run_dir)
+            with ctx.steps("gate"):
+                spilled = run_dir / "spill"
+                new = {n: spill.scan(spilled, TABLES[n]) for n in ("debates", "contributions")}
+                enforce(wh, plan, new, rules)
+            with ctx.steps("commit"):
+                if replace:
+                    _mark_replace(wh, source.name, ctx.run.run_id)
+                try:
+                    plan.commit(wh)
+                except delta.Conflict as e:
+                    written += plan.committed
+                    if replace or attempt >= MERGE_ATTEMPTS:
+                        raise delta.Conflict(_conflict_message(source, e, replace)) from e
+                    LOG.warning("%s: %s; merging again from the new state", source.name, e)
+                    continue
+                written += plan.committed
+                ledger.record(wh, source.name, keys, replace=replace)
+                faults.step(f"unmark {source.name}")
+                _intent_path(wh, source.name).unlink(missing_ok=True)
+            break
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
     counts.partitions_written = len(written)
@@ -542,6 +570,18 @@ def commit(  # noqa: PLR0913
         len(written),
     )
     return counts
+
+
+MERGE_ATTEMPTS = 5  # a group merged again after another writer committed to its partitions
+
+
+def _conflict_message(source: Source, e: Exception, replace: bool) -> str:
+    if replace:
+        return (
+            f"{source.name}: {e}, while this run replaced the source's tables; the next run "
+            "finishes the replace"
+        )
+    return f"{source.name}: {e}, {MERGE_ATTEMPTS} times; nothing of this group was lost: run again"
 
 
 def _parse(  # noqa: PLR0913
@@ -626,25 +666,44 @@ def replace_rules(rules: GateRules, *, max_shrink: float) -> GateRules:
 # --- after publishing ---------------------------------------------------------------------
 
 
-def refresh_derived(ctx: RunContext) -> tuple[str, Any]:
+def derive_and_show(ctx: RunContext) -> tuple[str, Any]:
+    """The derived tables brought up to date with the contributions as they are now, then the
+    views pinned to them. One run at a time does this (other runs may be committing meanwhile:
+    the views show the contributions the derived tables were derived from, never newer ones)."""
+    from flows.core import delta
+    from flows.core.lock import exclusive
+    from transforms.schema import CONTRIBUTIONS
+
+    with exclusive(ctx.wh.root / "state" / "derive.lock", LOG, "another run's derived step"):
+        contributions = ctx.wh.table_dir(CONTRIBUTIONS.name)
+        version = delta.snapshot(contributions, CONTRIBUTIONS).version
+        pins = {CONTRIBUTIONS.name: version} if version >= 0 else {}
+        derived = refresh_derived(ctx, pins.get(CONTRIBUTIONS.name))
+        refresh_views(ctx, pins)
+    return derived
+
+
+def refresh_derived(ctx: RunContext, version: int | None = None) -> tuple[str, Any]:
     """twfy_people from the stored members files, then every table derived from
-    contributions (speaker resolutions, the search index), where its inputs changed."""
+    contributions (at `version`, default the latest) where its inputs changed."""
     from flows.derived.resolution import refresh_all
 
     with ctx.steps("derived"):
-        summary = refresh_all(ctx.wh, ctx.catalog.identity_raw, ctx.executor, ctx.in_flight)
+        summary = refresh_all(
+            ctx.wh, ctx.catalog.identity_raw, ctx.executor, ctx.in_flight, version
+        )
         ctx.close()  # the views and the summary need no workers: theirs is memory held idle
     return summary
 
 
-def refresh_views(ctx: RunContext) -> None:
+def refresh_views(ctx: RunContext, pins: Mapping[str, int]) -> None:
     """After a completed run: files past the time-travel window vacuumed (once a day), then
-    the views pinned to the versions the run's tables reached."""
+    the views pinned to the versions the run's tables reached (`pins`: earlier ones)."""
     from flows.core.views import refresh_views as build
 
     vacuum_daily(ctx)
     with ctx.steps("views"):
-        build(ctx.wh)
+        build(ctx.wh, pins=pins)
 
 
 VACUUM_EVERY_S = 86_400  # files are kept a week: a daily vacuum is plenty (it lists every file)
@@ -668,12 +727,14 @@ def _views_after_failure(wh: Warehouse) -> None:
     """The views keep showing the last complete publish (they are pinned to it): left as they
     are. A warehouse whose first run failed gets views that open on no rows (what it committed
     is not complete; the next run completes it). A failure here must not hide the first."""
+    from flows.core.lock import exclusive
     from flows.core.views import refresh_views as build
 
     if wh.duckdb_path.exists():
         return
     try:
-        build(wh, no_rows=True)
+        with exclusive(wh.root / "state" / "derive.lock", LOG, "another run's views"):
+            build(wh, no_rows=True)
     except Exception as e:  # noqa: BLE001
         LOG.warning("views not refreshed after the failure: %s", e)
 

@@ -409,7 +409,7 @@ INGEST_RUNS = Table(
             STR,
             False,
             "`completed`, `failed`, `running`, or `crashed` (its process ended without an "
-            "outcome, e.g. killed: set by the next run that takes the writer lock).",
+            "outcome, e.g. killed: set by the next run that finds no other writer).",
         ),
         _c("inputs_seen", I32, False, "Input files offered to the run."),
         _c("inputs_new", I32, False, "Inputs whose bytes were new to the raw zone."),

@@ -80,7 +80,14 @@ def snapshot(table_dir: Path, table: Table, version: int | None = None) -> Snaps
         return Snapshot(-1, {})
     from deltalake import DeltaTable
 
-    dt = DeltaTable(table_dir, version=version)
+    snap = _files_of(DeltaTable(table_dir, version=version), table)
+    if version is None:
+        _CACHE[key] = (stamp, snap)
+    return snap
+
+
+def _files_of(dt: DeltaTable, table: Table) -> Snapshot:
+    """The live file of each partition at the version `dt` is at."""
     actions = pa.table(dt.get_add_actions(flatten=True))
     paths = actions.column("path").to_pylist()
     values = [actions.column(f"partition.{k}").to_pylist() for k in table.partition_by]
@@ -89,15 +96,12 @@ def snapshot(table_dir: Path, table: Table, version: int | None = None) -> Snaps
         part = tuple(v[i] for v in values)
         if part in files:  # not written by this pipeline: one file a partition, always
             raise RuntimeError(
-                f"table {table.name} at {table_dir}: partition {part} has more than one live "
+                f"table {table.name} at {dt.table_uri}: partition {part} has more than one live "
                 f"file ({files[part]}, {path}); another writer added to it: `hansard rebuild` "
                 "rewrites every table from the raw zone"
             )
         files[part] = path
-    snap = Snapshot(dt.version(), {k: files[k] for k in partition.ordered(files)})
-    if version is None:
-        _CACHE[key] = (stamp, snap)
-    return snap
+    return Snapshot(dt.version(), {k: files[k] for k in partition.ordered(files)})
 
 
 def delta_schema(table: Table) -> pa.Schema:
@@ -118,9 +122,46 @@ def _values(table: Table, part: Partition) -> dict[str, str | None]:
     return {k: None if v is None else str(v) for k, v in zip(table.partition_by, part, strict=True)}
 
 
+class Conflict(RuntimeError):
+    """Another writer committed to a partition this commit changes since it was read."""
+
+
+COMMIT_ATTEMPTS = 50  # other writers' commits taking the next version first, then given up
+
+
 def commit(table_dir: Path, table: Table, changes: Sequence[Change]) -> None:
-    """Commit `changes` as one Delta transaction."""
-    from deltalake import DeltaTable, Schema
+    """Commit `changes` as one Delta transaction, if every partition still has the live file
+    the change replaces (`old`; None: no file). Several writers may commit to one table: the
+    check and the commit are one optimistic step (the next log version is written only if no
+    other commit took it; if one did, the check runs again on the new version), so a commit
+    lands only on the state it was merged from. A partition another writer changed meanwhile
+    is a Conflict naming it: the caller merges again from the new state."""
+    from deltalake.exceptions import CommitFailedError
+
+    lost: Exception | None = None
+    for _ in range(COMMIT_ATTEMPTS):
+        try:
+            _try_commit(table_dir, table, changes)
+            return
+        except (CommitFailedError, FileExistsError) as e:  # another writer was first: again
+            _CACHE.pop(str(table_dir), None)
+            lost = e
+    raise Conflict(
+        f"table {table.name}: {COMMIT_ATTEMPTS} attempts to commit lost to other writers"
+    ) from lost
+
+
+def _check(table: Table, current: Snapshot, changes: Sequence[Change]) -> None:
+    for c in changes:
+        if current.files.get(c.part) != c.old:
+            raise Conflict(
+                f"table {table.name}, partition {c.part}: another writer committed to it "
+                f"(version {current.version}) since this run read it"
+            )
+
+
+def _try_commit(table_dir: Path, table: Table, changes: Sequence[Change]) -> None:
+    from deltalake import CommitProperties, DeltaTable, Schema
     from deltalake.transaction import AddAction, RemoveAction, create_table_with_add_actions
 
     now = _now_ms()
@@ -139,23 +180,33 @@ def commit(table_dir: Path, table: Table, changes: Sequence[Change]) -> None:
     schema = delta_schema(table)
     faults.step(f"commit {table.name}")
     if not exists(table_dir):
-        if removes:
-            raise RuntimeError(f"{table_dir}: no Delta table to remove files from")
+        _check(table, Snapshot(-1, {}), changes)
         table_dir.mkdir(parents=True, exist_ok=True)
-        create_table_with_add_actions(
-            str(table_dir),
-            Schema.from_arrow(schema),
-            adds,
-            mode="error",
-            partition_by=list(table.partition_by) or None,
-            name=table.name,
-        )
+        try:
+            create_table_with_add_actions(
+                str(table_dir),
+                Schema.from_arrow(schema),
+                adds,
+                mode="error",
+                partition_by=list(table.partition_by) or None,
+                name=table.name,
+                commit_properties=CommitProperties(max_commit_retries=0),  # version 0, or fail
+            )
+        except Exception as e:
+            if exists(table_dir):  # created by another writer meanwhile
+                raise FileExistsError(str(table_dir)) from e
+            raise
         return
     dt = DeltaTable(table_dir)
     if _evolve(dt, table, schema):
         dt = DeltaTable(table_dir)
+    _check(table, _files_of(dt, table), changes)
     dt.create_write_transaction(
-        [*removes, *adds], mode="append", schema=dt.schema(), partition_by=list(table.partition_by)
+        [*removes, *adds],
+        mode="append",
+        schema=dt.schema(),
+        partition_by=list(table.partition_by),
+        commit_properties=CommitProperties(max_commit_retries=0),  # no rebase past the check
     )
 
 

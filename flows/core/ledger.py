@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from flows.core.lock import exclusive
 from flows.core.warehouse import Warehouse, write_atomic
 
 COMPACT_AFTER = 32  # files
@@ -46,13 +47,17 @@ def _files(folder: Path) -> list[Path]:
 
 def load(wh: Warehouse, source: str) -> dict[str, tuple[str, ...]]:
     """Work item key → the raw sha256s it was last published from."""
-    published: dict[str, tuple[str, ...]] = {}
-    for path in _files(ledger_dir(wh, source)):
-        body = json.loads(path.read_text())
-        if body.get("replace"):
-            published = {}
-        published.update((k, tuple(v)) for k, v in body["items"].items())
-    return published
+    while True:
+        published: dict[str, tuple[str, ...]] = {}
+        try:
+            for path in _files(ledger_dir(wh, source)):
+                body = json.loads(path.read_text())
+                if body.get("replace"):
+                    published = {}
+                published.update((k, tuple(v)) for k, v in body["items"].items())
+        except FileNotFoundError:  # compacted by another run meanwhile: its file has it all
+            continue
+        return published
 
 
 def record(
@@ -62,16 +67,18 @@ def record(
     *,
     replace: bool = False,
 ) -> None:
-    """Add (key, shas) pairs; with `replace`, they are the whole ledger from now on."""
+    """Add (key, shas) pairs; with `replace`, they are the whole ledger from now on. Runs of
+    one source record one at a time (a compaction must not drop another run's new file)."""
     folder = ledger_dir(wh, source)
     body = {"replace": replace, "items": {k: list(v) for k, v in items}}
-    write_atomic(folder / _name(), json.dumps(body, separators=(",", ":")).encode())
-    old = _files(folder)
-    if replace:
-        for path in old[:-1]:
-            path.unlink(missing_ok=True)
-    elif len(old) > COMPACT_AFTER:
-        compact(wh, source)
+    with exclusive(folder.parent / f"{source}.lock"):
+        write_atomic(folder / _name(), json.dumps(body, separators=(",", ":")).encode())
+        old = _files(folder)
+        if replace:
+            for path in old[:-1]:
+                path.unlink(missing_ok=True)
+        elif len(old) > COMPACT_AFTER:
+            compact(wh, source)
 
 
 def compact(wh: Warehouse, source: str) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 import polars as pl
 
 from flows.core import raw_zone
-from flows.core.publish import publish, read_partition
+from flows.core.publish import publish_current, read_partition
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse
 from transforms.schema import RAW_INPUTS, frame
@@ -63,7 +63,9 @@ def rows(wh: Warehouse, raw_source: str) -> pl.DataFrame:
 def publish_manifest(wh: Warehouse, raw_sources: Iterable[str]) -> None:
     """Bring the raw_inputs partitions of these raw-zone folders up to date."""
     for raw_source in raw_sources:
-        publish(wh, RAW_INPUTS, rows(wh, raw_source), replace=[{"source": raw_source}])
+        publish_current(
+            wh, RAW_INPUTS, lambda r=raw_source: rows(wh, r), replace=[{"source": raw_source}]
+        )
 
 
 def entries_of(df: pl.DataFrame) -> list[RawEntry]:

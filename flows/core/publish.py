@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,10 +68,11 @@ def partition_dir(wh: Warehouse, table: Table, part: Partition) -> Path:
     return path
 
 
-def live_files(wh: Warehouse, table: Table) -> dict[Partition, Path]:
-    """The published file of every partition, in partition order."""
+def live_files(wh: Warehouse, table: Table, version: int | None = None) -> dict[Partition, Path]:
+    """The published file of every partition (at `version`; default the latest), in partition
+    order."""
     root = wh.table_dir(table.name)
-    return {p: root / f for p, f in delta.snapshot(root, table).files.items()}
+    return {p: root / f for p, f in delta.snapshot(root, table, version).files.items()}
 
 
 def existing_partitions(wh: Warehouse, table: Table) -> list[Partition]:
@@ -198,19 +199,23 @@ class Plan:
 
     run: Path
     items: list[Staged] = field(default_factory=list)
+    committed: list[Staged] = field(default_factory=list)  # of the tables committed so far
 
     @classmethod
     def new(cls, wh: Warehouse) -> Plan:
         return cls(wh.staging / uuid.uuid4().hex)
 
     def commit(self, wh: Warehouse) -> list[Staged]:
-        """One Delta commit per table, in the order the tables were staged."""
+        """One Delta commit per table, in the order the tables were staged. A partition that
+        another writer committed to since it was staged raises delta.Conflict: the tables
+        before it stay committed (see `committed`), the rest are not."""
         try:
             by_table: dict[str, list[Staged]] = {}
             for item in self.items:
                 by_table.setdefault(item.table, []).append(item)
             for name, items in by_table.items():
                 _commit_table(wh, TABLES[name], items)
+                self.committed += items
         finally:
             shutil.rmtree(self.run, ignore_errors=True)
         return self.items
@@ -495,3 +500,25 @@ def publish(
     with staging(wh) as plan:
         stage(wh, table, new, plan, replace=replace, drop=drop, touch=touch)
     return [item.part for item in plan.commit(wh)]
+
+
+PUBLISH_ATTEMPTS = 10
+
+
+def publish_current(
+    wh: Warehouse,
+    table: Table,
+    rows: Callable[[], pl.DataFrame],
+    *,
+    replace: Sequence[Mapping[str, object]] = (),
+) -> list[Partition]:
+    """`publish(rows())` for rows computed from the current state (a table of the run log or of
+    the raw zone's manifests): when another writer committed to one of its partitions first,
+    the rows are computed again from the new state and published again."""
+    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+        try:
+            return publish(wh, table, rows(), replace=replace)
+        except delta.Conflict:
+            if attempt == PUBLISH_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

@@ -6,10 +6,14 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from flows.core.publish import publish
+from flows.core.publish import publish_current
 from flows.core.warehouse import Warehouse, write_atomic
 from transforms.schema import INGEST_RUNS, frame
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @dataclass
@@ -68,8 +72,8 @@ def finish(wh: Warehouse, run: RunRecord, status: str, message: str | None = Non
 
 
 def mark_crashed(wh: Warehouse) -> int:
-    """Records still `running` when a run takes the writer lock belong to processes that are
-    gone (every run holds the lock while it runs): marked `crashed`. Returns how many."""
+    """Records still `running` when a run holds the warehouse alone belong to processes that
+    are gone (every run holds the lock while it runs): marked `crashed`. Returns how many."""
     found = 0
     for path in sorted(wh.runs.glob("*.json")) if wh.runs.is_dir() else []:
         run = RunRecord.from_json(path.read_text())
@@ -92,5 +96,8 @@ def records(wh: Warehouse) -> list[RunRecord]:
 
 
 def publish_runs(wh: Warehouse) -> None:
-    rows = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records(wh)]
-    publish(wh, INGEST_RUNS, frame(INGEST_RUNS, rows), replace=[{}])
+    def rows() -> pl.DataFrame:
+        found = [{k: v for k, v in asdict(r).items() if k != "steps"} for r in records(wh)]
+        return frame(INGEST_RUNS, found)
+
+    publish_current(wh, INGEST_RUNS, rows, replace=[{}])

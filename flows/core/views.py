@@ -37,7 +37,9 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from flows.core import delta, faults
@@ -47,6 +49,9 @@ from transforms.schema import INGEST_RUNS, TABLES, Table, duckdb_type
 
 if TYPE_CHECKING:
     import duckdb  # imported where used: a run whose views are unchanged never needs it
+
+Pins = Mapping[str, int]  # table → the Delta version its views read
+NO_PINS: Pins = MappingProxyType({})
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 _PLACEHOLDER = re.compile(r"\{\{\s*parquet\('(?P<table>[a-z_]+)'\)\s*\}\}")
@@ -64,8 +69,8 @@ def _empty(table: Table) -> str:
     return f"(SELECT {cols} WHERE false)"
 
 
-def parquet_source(wh: Warehouse, table: Table) -> str:
-    files = live_files(wh, table)
+def parquet_source(wh: Warehouse, table: Table, version: int | None = None) -> str:
+    files = live_files(wh, table, version)
     if not files:
         return _empty(table)
     paths = "[" + ", ".join(_quote(p.as_posix()) for p in files.values()) + "]"
@@ -84,16 +89,18 @@ def runs_source(wh: Warehouse) -> str:
     return f"read_json({_quote(path)}, columns = {{{cols}}}, format = 'unstructured')"
 
 
-def source_sql(wh: Warehouse, table: Table, *, no_rows: bool = False) -> str:
+def source_sql(wh: Warehouse, table: Table, *, no_rows: bool = False, pins: Pins = NO_PINS) -> str:
     if table is INGEST_RUNS:
         return runs_source(wh)
-    return _empty(table) if no_rows else parquet_source(wh, table)
+    return _empty(table) if no_rows else parquet_source(wh, table, pins.get(table.name))
 
 
-def render(sql: str, wh: Warehouse, *, no_rows: bool = False) -> str:
-    """`sql` with each table placeholder replaced by its source (with `no_rows`, every table
-    but the run log an empty relation)."""
-    return _PLACEHOLDER.sub(lambda m: source_sql(wh, TABLES[m["table"]], no_rows=no_rows), sql)
+def render(sql: str, wh: Warehouse, *, no_rows: bool = False, pins: Pins = NO_PINS) -> str:
+    """`sql` with each table placeholder replaced by its source: the table at its version in
+    `pins`, else its latest (with `no_rows`, every table but the run log an empty relation)."""
+    return _PLACEHOLDER.sub(
+        lambda m: source_sql(wh, TABLES[m["table"]], no_rows=no_rows, pins=pins), sql
+    )
 
 
 def view_files(sql_dir: Path = SQL_DIR) -> list[Path]:
@@ -161,24 +168,35 @@ def create_stopwords(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _create(
-    con: duckdb.DuckDBPyConnection, wh: Warehouse, paths: list[Path], *, no_rows: bool = False
+    con: duckdb.DuckDBPyConnection,
+    wh: Warehouse,
+    paths: list[Path],
+    *,
+    no_rows: bool = False,
+    pins: Pins = NO_PINS,
 ) -> list[str]:
     import duckdb
 
     for path in paths:
         try:
-            con.execute(render(path.read_text(), wh, no_rows=no_rows))
+            con.execute(render(path.read_text(), wh, no_rows=no_rows, pins=pins))
         except duckdb.Error as e:
             e.add_note(f"while creating {path}")
             raise
     return [p.stem for p in paths]
 
 
-def build_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR, *, no_rows: bool = False) -> str:
+def build_fingerprint(
+    wh: Warehouse,
+    sql_dir: Path = SQL_DIR,
+    *,
+    no_rows: bool = False,
+    pins: Pins = NO_PINS,
+) -> str:
     """What the file is built from: its code (the SQL, the warehouse location, the stopword
     list; `code_fingerprint`), then the data its base views name (`data_fingerprint`). Equal
     fingerprints mean an identical build."""
-    return f"{code_fingerprint(wh, sql_dir, no_rows=no_rows)}:{data_fingerprint(wh)}"
+    return f"{code_fingerprint(wh, sql_dir, no_rows=no_rows)}:{data_fingerprint(wh, pins)}"
 
 
 def code_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR, *, no_rows: bool = False) -> str:
@@ -191,15 +209,16 @@ def code_fingerprint(wh: Warehouse, sql_dir: Path = SQL_DIR, *, no_rows: bool = 
     return digest.hexdigest()
 
 
-def data_fingerprint(wh: Warehouse) -> str:
-    """Each table's Delta version (its live files); for ingest_runs, read at query time,
-    whether a run record exists."""
+def data_fingerprint(wh: Warehouse, pins: Pins = NO_PINS) -> str:
+    """Each table's Delta version (its live files: the pinned one, else the latest); for
+    ingest_runs, read at query time, whether a run record exists."""
     digest = hashlib.sha256()
     for name, table in TABLES.items():
         if table is INGEST_RUNS:
             digest.update(f"{name}:{any(wh.runs.glob('*.json'))}".encode())
         else:
-            digest.update(f"{name}:{delta.snapshot(wh.table_dir(name), table).version}".encode())
+            version = pins.get(name, delta.snapshot(wh.table_dir(name), table).version)
+            digest.update(f"{name}:{version}".encode())
     return digest.hexdigest()
 
 
@@ -208,16 +227,23 @@ def _fingerprint_path(wh: Warehouse) -> Path:
 
 
 def refresh_views(
-    wh: Warehouse, sql_dir: Path = SQL_DIR, *, force: bool = False, no_rows: bool = False
+    wh: Warehouse,
+    sql_dir: Path = SQL_DIR,
+    *,
+    force: bool = False,
+    no_rows: bool = False,
+    pins: Pins = NO_PINS,
 ) -> list[str]:
     """Build the DuckDB file with every view, the stopword table and the macros; returns the
     names of the views and macros, in creation order. When nothing it is built from has
     changed since the last build (a no-op run), the file is left as it is; when only the data
     has (a run committed), a copy of it gets new base views and is swapped in (the analysis
     views and macros name the base views, bound at query time: 0.03 s instead of 0.2 s).
-    With `no_rows`, every view opens on no rows (a first run failed: nothing is complete)."""
+    With `no_rows`, every view opens on no rows (a first run failed: nothing is complete).
+    `pins` holds tables at an earlier version than their latest (the contributions the derived
+    tables were derived from, while another run commits newer ones)."""
     wh.root.mkdir(parents=True, exist_ok=True)
-    fingerprint = build_fingerprint(wh, sql_dir, no_rows=no_rows)
+    fingerprint = build_fingerprint(wh, sql_dir, no_rows=no_rows, pins=pins)
     marker = _fingerprint_path(wh)
     built = marker.read_text() if wh.duckdb_path.exists() and marker.exists() else ""
     if not force and built == fingerprint:
@@ -235,12 +261,12 @@ def refresh_views(
                 shutil.copyfile(wh.duckdb_path, tmp)
             con = duckdb.connect(str(tmp))
             try:
-                names = _create(con, wh, view_files(sql_dir), no_rows=no_rows)
+                names = _create(con, wh, view_files(sql_dir), no_rows=no_rows, pins=pins)
                 if same_code:
                     names += [p.stem for p in analysis_files(sql_dir)]
                 else:
                     create_stopwords(con)
-                    names += _create(con, wh, analysis_files(sql_dir), no_rows=no_rows)
+                    names += _create(con, wh, analysis_files(sql_dir), no_rows=no_rows, pins=pins)
                 con.execute("checkpoint")  # everything in the file itself, or an error here
             finally:
                 con.close()

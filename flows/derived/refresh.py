@@ -181,14 +181,12 @@ class _Batch:
 
 
 def derive_task(
-    deriver: Deriver, root: str, part: Partition, signature: str
+    deriver: Deriver, root: str, part: Partition, signature: str, source: str
 ) -> tuple[Plan, int, Partition]:
-    """Derive and stage one partition (a runner task): the staged plan, the rows of
-    tables[0], the partition."""
+    """Derive and stage one partition from the contributions file `source` (a runner task):
+    the staged plan, the rows of tables[0], the partition."""
     wh = Warehouse(Path(root))
-    file = partition_file(wh, CONTRIBUTIONS, part)
-    if file is None:
-        raise FileNotFoundError(f"contributions {part}: no published partition to derive from")
+    file = Path(source)
     if hasattr(deriver, "derive_files"):
         plan = _stage_files(wh, deriver, file, part, signature)
         first = deriver.tables[0].name
@@ -229,12 +227,14 @@ def refresh_derived(
     executor: Callable[[int, float], Executor] | None = None,
     in_flight: int = 1,
     on_partition: Callable[[str, Partition, int], None] | None = None,
+    version: int | None = None,
 ) -> DeriveSummary:
-    """Bring every deriver's tables up to date with the published contributions. Partitions
-    are derived as runner tasks (`executor(tasks, bytes)` gives the runner; inline by default) and
-    published as they finish, up to COMMIT_PARTITIONS at a time."""
+    """Bring every deriver's tables up to date with the published contributions (at
+    `version`; default the latest). Partitions are derived as runner tasks (`executor(tasks,
+    bytes)` gives the runner; inline by default) and published as they finish, up to
+    COMMIT_PARTITIONS at a time."""
     start = time.perf_counter()
-    files = live_files(wh, CONTRIBUTIONS)
+    files = live_files(wh, CONTRIBUTIONS, version)
     parts = list(files)
     summary = DeriveSummary(partitions=len(parts), by_deriver={})
     for deriver in derivers:
@@ -243,7 +243,7 @@ def refresh_derived(
         for part, file in files.items():
             signature = f"{file_sha256(file)}:{fingerprint}"
             if signature_of(wh, deriver.tables[0], part) != signature:
-                todo.append((deriver, str(wh.root), part, signature))
+                todo.append((deriver, str(wh.root), part, signature, str(file)))
         size = sum(files[a[2]].stat().st_size for a in todo)
         runner = executor(len(todo), size * 6) if executor else InlineExecutor()  # ~text bytes
         batch = _Batch(wh)

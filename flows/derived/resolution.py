@@ -276,9 +276,13 @@ def refresh_all(
     identity_raw: Iterable[str],
     executor: Callable[[int, float], Executor] | None = None,
     in_flight: int = 1,
+    version: int | None = None,
 ) -> tuple[str, ResolutionSummary]:
-    """resolve_all, and what it did in one line (the engine's derived step)."""
+    """resolve_all from the contributions at `version` (default: the latest), and what it did
+    in one line (the engine's derived step)."""
     _, written = identity.refresh_people(wh, identity_raw)
-    summary = refresh_derived(wh, derivers(wh), executor=executor, in_flight=in_flight)
+    summary = refresh_derived(
+        wh, derivers(wh), executor=executor, in_flight=in_flight, version=version
+    )
     resolution = published_summary(wh, written + summary.derived + summary.removed)
     return f"{summary.describe()}; {resolution.describe()}", resolution

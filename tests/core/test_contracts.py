@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -97,6 +98,50 @@ def test_second_writer_is_refused_and_stale_lock_recovered(tmp_path: Path) -> No
     )
     with writer_lock(lock, "recovering"):
         assert json.loads(lock.read_text())["what"] == "recovering"
+
+
+def test_runs_share_the_warehouse_and_what_needs_it_alone_is_refused(tmp_path: Path) -> None:
+    lock = tmp_path / ".lock"
+    with writer_lock(lock, "ingest-text", shared=True) as first:
+        assert first.alone  # no other writer: alone until it shares
+        first.share()
+        with writer_lock(lock, "ingest-votes", shared=True) as second:
+            assert not second.alone
+            with pytest.raises(WarehouseBusy, match="in use by other runs.*ingest-text"):
+                with writer_lock(lock, "rebuild"):
+                    pass
+    with writer_lock(lock, "rebuild"):
+        with pytest.raises(WarehouseBusy, match="locked by rebuild"):  # not a sharing holder
+            with writer_lock(lock, "ingest-text", shared=True):
+                pass
+    assert not lock.exists()
+
+
+def test_a_run_starting_while_another_starts_alone_waits_for_it_to_share(tmp_path: Path) -> None:
+    """The first run holds the lock alone while it cleans up, then shares it: a run starting
+    in that moment waits and gets in (not refused)."""
+    lock, shared = tmp_path / ".lock", tmp_path / "shared"
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from flows.core.lock import writer_lock\n"
+        "with writer_lock(Path(sys.argv[1]), 'starting', shared=True) as held:\n"
+        "    Path(sys.argv[2] + '.alone').touch()\n"
+        "    time.sleep(1.0)\n"
+        "    Path(sys.argv[2]).touch()\n"
+        "    held.share()\n"
+        "    time.sleep(30)\n"
+    )
+    first = subprocess.Popen([sys.executable, "-c", script, str(lock), str(shared)], cwd=ROOT)
+    try:
+        while not shared.with_name("shared.alone").exists():
+            assert first.poll() is None
+            time.sleep(0.01)
+        with writer_lock(lock, "second", shared=True) as held:
+            assert shared.exists() and not held.alone  # got in once the first one shared
+    finally:
+        first.kill()
+        first.wait()
 
 
 RACER = """

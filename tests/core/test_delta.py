@@ -14,7 +14,7 @@ import pytest
 from deltalake import DeltaTable
 
 from flows.core import delta
-from flows.core.publish import live_files, publish, read_table
+from flows.core.publish import Plan, live_files, publish, read_table, stage
 from flows.core.warehouse import Warehouse
 from tests.conftest import SAMPLE
 from tests.support.faults import TEXT_TABLES, content, hansard
@@ -184,7 +184,45 @@ def test_a_partition_with_two_live_files_is_a_clear_error(warehouse: Warehouse) 
     (live,) = live_files(warehouse, DEBATES).values()
     extra = live.with_name(delta.new_file_name())
     extra.write_bytes(live.read_bytes())
-    change = delta.Change(("pp_text", "Commons", 2024), None, extra.relative_to(root).as_posix())
-    delta.commit(root, DEBATES, [change])
+    # the add a writer that does not check what is live would commit
+    from deltalake.transaction import AddAction
+
+    rel = extra.relative_to(root).as_posix()
+    values = {"source": "pp_text", "house": "Commons", "sitting_year": "2024"}
+    dt = DeltaTable(root)
+    add = AddAction(rel, extra.stat().st_size, values, 0, True, None)
+    dt.create_write_transaction([add], mode="append", schema=dt.schema())
     with pytest.raises(RuntimeError, match=r"debates .*\('pp_text', 'Commons', 2024\).*rebuild"):
         read_table(warehouse, DEBATES)
+
+
+def staged(wh: Warehouse, rows: list[dict]) -> Plan:
+    plan = Plan.new(wh)
+    stage(wh, DEBATES, frame(DEBATES, rows), plan)
+    return plan
+
+
+def test_a_commit_to_a_partition_another_writer_changed_meanwhile_is_a_conflict(
+    warehouse: Warehouse,
+) -> None:
+    """Two writers stage from the same state; the second to commit finds its partitions
+    changed (a replaced file, or a partition that both created) and commits nothing. Writers
+    of other partitions both land."""
+    publish(warehouse, DEBATES, frame(DEBATES, [debate("d1", "first")]))
+    first, second = staged(warehouse, [debate("d2", "a")]), staged(warehouse, [debate("d3", "b")])
+    first.commit(warehouse)
+    with pytest.raises(delta.Conflict, match=r"debates, partition \('pp_text', 'Commons', 2024\)"):
+        second.commit(warehouse)
+    assert sorted(read_table(warehouse, DEBATES)["debate_id"]) == ["d1", "d2"]
+
+    new_year = [dict(debate("e1", "x"), sitting_year=2025)]
+    other_year = [dict(debate("e2", "y"), sitting_year=2026)]
+    first, again = staged(warehouse, new_year), staged(warehouse, new_year)
+    apart = staged(warehouse, other_year)
+    first.commit(warehouse)
+    with pytest.raises(delta.Conflict, match="2025"):  # both created it: the second refused
+        again.commit(warehouse)
+    apart.commit(warehouse)  # another partition: lands beside the first
+    got = read_table(warehouse, DEBATES)
+    assert sorted(got["debate_id"]) == ["d1", "d2", "e1", "e2"]
+    assert len(live_files(warehouse, DEBATES)) == 3

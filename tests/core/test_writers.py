@@ -1,0 +1,125 @@
+"""Several writers at once: two `hansard ingest text` processes started together on one
+warehouse. Over different dates both land; over the same partitions the second to commit merges
+again from the first one's state (or, after too many tries, fails saying so, and a rerun lands).
+Either way the tables equal those of the two runs one after the other: no row lost, none
+doubled, the derived tables and the views complete."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import ROOT
+from tests.support.faults import BIN, TEXT_TABLES, content, env, hansard, readers_fail
+
+REPS = int(os.environ.get("HANSARD_WRITER_REPS", "20"))
+
+
+def generate(folder: Path, years: str, seed: int) -> Path:
+    script = ROOT / "bench" / "generate_text.py"
+    args = ["--contributions", "240", "--years", years, "--seed", str(seed), str(folder)]
+    subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True)
+    (folder / "GENERATED.json").unlink()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("writers")
+    return {
+        "early": generate(base / "early", "2001-2002", 1),
+        "late": generate(base / "late", "2003-2004", 2),
+        "one": generate(base / "one", "2005-2005", 3),
+        "other": generate(base / "other", "2005-2005", 4),
+    }
+
+
+def at_once(root: Path, *folders: Path) -> Iterator[subprocess.CompletedProcess]:
+    """`hansard ingest text` of each folder, all started together."""
+    procs = [
+        subprocess.Popen(
+            [str(BIN / "hansard"), "ingest", "text", str(f), "-w", str(root)],
+            env=env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in folders
+    ]
+    for p, f in zip(procs, folders, strict=True):
+        out, err = p.communicate(timeout=300)
+        yield subprocess.CompletedProcess([str(f)], p.returncode, out, err)
+
+
+def one_after_the_other(root: Path, *folders: Path) -> dict:
+    for f in folders:
+        done = hansard(["ingest", "text", str(f), "-w", str(root)])
+        assert done.returncode == 0, done.stderr
+    return content(root, TEXT_TABLES)
+
+
+def overlapped(root: Path) -> bool:
+    """Whether the two runs' recorded lifetimes overlap (they really ran at once)."""
+    con = duckdb.connect(str(root / "hansard.duckdb"), read_only=True)
+    try:
+        (a0, a1), (b0, b1) = con.execute(
+            "select started_at, finished_at from ingest_runs order by started_at"
+        ).fetchall()
+    finally:
+        con.close()
+    return b0 < a1
+
+
+def test_two_writers_of_different_dates_both_land(pages: dict[str, Path], tmp_path: Path) -> None:
+    want = one_after_the_other(tmp_path / "reference", pages["early"], pages["late"])
+    overlaps = 0
+    for k in range(REPS):
+        root = tmp_path / f"wh-{k}"
+        for run in at_once(root, pages["early"], pages["late"]):
+            assert run.returncode == 0, (k, run.args, run.stderr[-3000:])
+        got = content(root, TEXT_TABLES)
+        for name, df in want.items():
+            assert got[name].equals(df), (k, name, got[name].height, df.height)
+        assert not readers_fail(root, TEXT_TABLES), k
+        overlaps += overlapped(root)
+    print(f"{REPS} pairs of writers, {overlaps} of them running at the same time: all landed")
+    assert overlaps >= REPS // 2, overlaps
+
+
+def test_a_writer_whose_partitions_another_one_changed_merges_again(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """One run is held just before its contributions commit while another run over the same
+    (house, year) partitions runs to the end; released, the first finds its partitions changed,
+    merges its rows again into the second one's and commits: both runs' rows, once each."""
+    want = one_after_the_other(tmp_path / "reference", pages["one"], pages["other"])
+    for k in range(max(REPS // 4, 1)):
+        root, gate = tmp_path / f"wh-{k}", tmp_path / f"go-{k}"
+        held = subprocess.Popen(
+            [str(BIN / "hansard"), "ingest", "text", str(pages["one"]), "-w", str(root)],
+            env=env(HANSARD_PAUSE_AT=f"commit contributions={gate}"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        reached = gate.with_name(gate.name + ".reached")
+        while not reached.exists():
+            assert held.poll() is None, held.communicate()[1][-3000:]
+            time.sleep(0.02)
+        other = hansard(["ingest", "text", str(pages["other"]), "-w", str(root)])
+        assert other.returncode == 0, other.stderr[-3000:]
+        gate.touch()
+        _, err = held.communicate(timeout=300)
+        assert held.returncode == 0, err[-3000:]
+        assert "another writer committed to it" in err and "merging again" in err, err[-3000:]
+        got = content(root, TEXT_TABLES)
+        for name, df in want.items():
+            assert got[name].equals(df), (k, name, got[name].height, df.height)
+        assert not readers_fail(root, TEXT_TABLES), k
