@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.core import delta, partition
-from flows.core.warehouse import Warehouse
+from flows.core.warehouse import Warehouse, disk_errors
 from transforms.schema import TABLES, Table, conform, empty
 
 FILE_NAME = "part-0.parquet"
@@ -400,7 +400,7 @@ def _stage_append(
         assert isinstance(old_keys, pl.DataFrame)
         if rows.select(key).join(old_keys, on=key, how="semi").height:
             return None
-    if drop is not None and _matches_any(table, part, file, drop):
+    if drop is not None and matches_any(table, part, file, drop):
         return None
     path = staged_path(wh, table, part, run_dir)
     _append_file(table, published, rows, path)
@@ -409,7 +409,7 @@ def _stage_append(
     return Staged(table.name, part, file, path, old_rows, old_rows + rows.height, diff)
 
 
-def _matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> bool:
+def matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> bool:
     values = zip(table.partition_by, part, strict=True)
     lazy = pl.scan_parquet(file, hive_partitioning=False).with_columns(
         pl.lit(v, dtype=table.schema[k]).alias(k) for k, v in values
@@ -418,27 +418,33 @@ def _matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> bo
 
 
 def _append_file(table: Table, published: pq.ParquetFile, rows: pl.DataFrame, path: Path) -> None:
-    """`published`'s rows then `rows`, written in row groups of the table's size as
-    `_write_file` writes them (each group one contiguous Arrow table: the same bytes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """`published`'s rows then `rows`, written as `_write_file` writes them."""
     schema = arrow_schema(table)
-    size = table.row_group
 
     def pieces() -> Iterator[pa.Table]:
         for i in range(published.metadata.num_row_groups):
             yield published.read_row_group(i).cast(schema)
         df = rows.select(table.file_columns)
-        for offset in range(0, df.height, size):
-            yield df.slice(offset, size).to_arrow().cast(schema)
+        for offset in range(0, df.height, table.row_group):
+            yield df.slice(offset, table.row_group).to_arrow().cast(schema)
 
-    with pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
-        held = schema.empty_table()
-        for piece in pieces():
+    write_stream(table, pieces(), path)
+
+
+def write_stream(table: Table, pieces: Iterable[pa.Table], path: Path) -> None:
+    """Rows arriving as Arrow tables of the file's schema, written in row groups of the table's
+    size as `_write_file` writes them (each group one contiguous Arrow table: the same bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema = arrow_schema(table)
+    size = table.row_group
+    with disk_errors(path), pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
+        held, written = schema.empty_table(), False
+        for piece in pieces:
             held = pa.concat_tables([held, piece])
             while held.num_rows >= size:
                 writer.write_table(held.slice(0, size).combine_chunks(), row_group_size=size)
-                held = held.slice(size)
-        if held.num_rows:
+                held, written = held.slice(size), True
+        if held.num_rows or not written:
             writer.write_table(held.combine_chunks(), row_group_size=size)
 
 
@@ -455,8 +461,19 @@ def _diff(
     and after. Other tables: zeros."""
     if table.name != "contributions":
         return (0, 0, 0)
-    before, after = _fingerprints(old), _fingerprints(rows)
     parsed = set(new["debate_id"].unique().to_list()) if new.height else set()
+    return diff_counts(table, fingerprints(old), fingerprints(rows), parsed)
+
+
+def diff_counts(
+    table: Table,
+    before: Mapping[str, tuple[int, int]],
+    after: Mapping[str, tuple[int, int]],
+    parsed: set[str],
+) -> tuple[int, int, int]:
+    """`_diff` from the debates' fingerprints before and after, and the debates parsed."""
+    if table.name != "contributions":
+        return (0, 0, 0)
     touched = parsed | {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     created = sum(1 for k in touched if k not in before and k in after)
     changed = sum(1 for k in touched if k in before and k in after and before[k] != after[k])
@@ -467,9 +484,10 @@ def _diff(
 FINGERPRINT_COLUMNS = ("contribution_id", "ordinal", "speaker_display", "member_id", "text")
 
 
-def _fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
+def fingerprints(df: pl.DataFrame) -> dict[str, tuple[int, int]]:
     """debate_id → (row count, sum of row hashes): equal when its contributions are equal.
-    A row's hash combines its columns' hashes (hashing a struct of them copied the text)."""
+    A row's hash combines its columns' hashes (hashing a struct of them copied the text); the
+    sums wrap at 2^64, so the fingerprints of two sets of rows add up to their union's."""
     if df.height == 0:
         return {}
     row = pl.lit(0, dtype=pl.UInt64)

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.core import raw_zone, spill
+from flows.core.merge_stream import NotStreamable, stage_spilled
 from flows.core.publish import Staged, stage_partition
 from flows.core.raw_zone import RawEntry
 from flows.core.source import Rows, WorkItem
@@ -135,9 +136,12 @@ def merge_partition(
     drop: pl.Expr | None,
 ) -> Staged | None:
     """Stage one partition: its published rows (none if `replaced`, minus `drop`) merged with
-    the rows spilled for it."""
+    the rows spilled for it — streamed a batch's rows at a time where they allow it."""
     table = TABLES[table_name]
-    new = spill.read(spill.files(Path(spill_root), table, part), table)
-    return stage_partition(
-        Warehouse(Path(root)), table, part, new, Path(plan_dir), replaced=replaced, drop=drop
-    )
+    wh, run_dir = Warehouse(Path(root)), Path(plan_dir)
+    pieces = spill.files(Path(spill_root), table, part)
+    try:
+        return stage_spilled(wh, table, part, pieces, run_dir, replaced=replaced, drop=drop)
+    except NotStreamable:
+        new = spill.read(pieces, table)
+        return stage_partition(wh, table, part, new, run_dir, replaced=replaced, drop=drop)

@@ -153,18 +153,23 @@ def test_failure_mid_publish_leaves_previous_state(
     before = table_bytes(warehouse)
     before_rows = views_query(warehouse, "select count(*) from contributions")
 
+    import flows.core.merge_stream as stream_module
     import flows.core.publish as publish_module
 
-    real_write = publish_module._write_file
     calls = {"n": 0}
 
-    def failing_write(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise OSError("disk full (injected)")
-        real_write(*args, **kwargs)
+    def failing(real):  # noqa: ANN001, ANN202
+        def write(*args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError("disk full (injected)")
+            real(*args, **kwargs)
 
-    monkeypatch.setattr(publish_module, "_write_file", failing_write)
+        return write
+
+    # a partition's file is written whole (publish) or streamed (merge_stream)
+    monkeypatch.setattr(publish_module, "_write_file", failing(publish_module._write_file))
+    monkeypatch.setattr(stream_module, "write_stream", failing(stream_module.write_stream))
     with pytest.raises(OSError, match="injected"):
         ingest_text([str(f) for f in files], str(warehouse.root))
     assert calls["n"] >= 3

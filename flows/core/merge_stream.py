@@ -1,0 +1,195 @@
+"""The merge of a partition's spilled rows, streamed: one batch's rows in memory at a time.
+
+A commit's parse leaves each partition's new rows in one spill file per batch. When those files
+follow each other in the table's order — each file's first `order_by` value no earlier than the
+previous file's last, as a backfill crawled in date order (or a day's run) spills them — the
+partition is written as a stream: each file sorted on its own (with the rows of the previous
+one that reach into it), written a row group at a time after the published row groups it keeps
+(none when the partition is replaced; all when the new rows come after them). The bytes are
+those of the full merge (`publish.stage_partition`), which holds every old and new row at once
+and sorts them; when the rows do not qualify (a key or a debate in two places, files out of
+order, an older file's columns), that full merge runs instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flows.core.partition import Partition
+from flows.core.publish import (
+    Staged,
+    arrow_schema,
+    diff_counts,
+    fingerprints,
+    matches_any,
+    merge,
+    partition_file,
+    staged_path,
+    write_stream,
+)
+from flows.core.warehouse import Warehouse
+from transforms.schema import Table, conform, empty
+
+
+class NotStreamable(Exception):  # noqa: N818 (a signal to the caller, not an error)
+    """The rows need the full merge."""
+
+
+def stage_spilled(
+    wh: Warehouse,
+    table: Table,
+    part: Partition,
+    pieces: Sequence[Path],
+    run_dir: Path,
+    *,
+    replaced: bool,
+    drop: pl.Expr | None,
+) -> Staged | None:
+    """Stage one partition from its spilled files (see the module docstring): the Staged
+    item, None when its rows come out unchanged; NotStreamable when they need the full merge."""
+    order = list(table.order_by or table.key)
+    first = order[0]
+    if (
+        not pieces
+        or any(c not in table.file_columns for c in order)
+        or not set(table.key) <= set(order)  # else the order of ties is not defined
+    ):
+        raise NotStreamable
+    bounds = [_bounds(p, first) for p in pieces]
+    if any(lo < hi for (_, hi), (lo, _) in zip(bounds, bounds[1:], strict=False)):
+        raise NotStreamable  # a later file starts before an earlier one ends
+    old = partition_file(wh, table, part)
+    keep = None if replaced or old is None else pq.ParquetFile(old)
+    if keep is not None:
+        if keep.schema_arrow.names != list(table.file_columns) or keep.metadata.num_rows == 0:
+            raise NotStreamable
+        last = keep.read_row_group(keep.metadata.num_row_groups - 1, columns=[first])[first]
+        if last.null_count or not last[len(last) - 1].as_py() < bounds[0][0]:
+            raise NotStreamable  # not strictly after what it keeps
+        if drop is not None and matches_any(table, part, old, drop):
+            raise NotStreamable
+    path = staged_path(wh, table, part, run_dir)
+    seen = _Seen(table)
+    try:
+        write_stream(table, _rows(table, keep, pieces, bounds, first, seen), path)
+        seen.check(table, keep)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    kept = keep.metadata.num_rows if keep is not None else 0
+    rows = kept + seen.rows
+    if replaced and old is not None and _same_rows(table, old, path):
+        path.unlink()
+        return None  # a rebuild that produced the partition's rows again
+    before = {} if old is None or keep is not None else _file_fingerprints(table, old)
+    diff = diff_counts(table, before, seen.after, seen.parsed)
+    old_rows = pq.read_metadata(old).num_rows if old is not None else 0
+    return Staged(table.name, part, old, path, old_rows, rows, diff)
+
+
+def _bounds(path: Path, column: str) -> tuple[object, object]:
+    values = pl.read_parquet(path, columns=[column])[column]
+    if values.null_count() or values.is_empty():
+        raise NotStreamable  # nulls sort last: not worth streaming
+    return values.min(), values.max()
+
+
+class _Seen:
+    """What the streamed rows held: their keys (one row per key across all of them), and for
+    contributions the debates' fingerprints (publish.fingerprints, which add up)."""
+
+    def __init__(self, table: Table) -> None:
+        self.keys: list[pl.DataFrame] = []
+        self.debates: list[pl.Series] = []
+        self.after: dict[str, tuple[int, int]] = {}
+        self.parsed: set[str] = set()
+        self.rows = 0
+        self.contributions = table.name == "contributions"
+
+    def add(self, table: Table, rows: pl.DataFrame) -> None:
+        self.rows += rows.height
+        self.keys.append(rows.select(table.key))
+        if self.contributions:
+            self.parsed.update(rows["debate_id"].unique().to_list())
+            for debate, (n, s) in fingerprints(rows).items():
+                m, t = self.after.get(debate, (0, 0))
+                self.after[debate] = (m + n, (s + t) % (1 << 64))
+
+    def check(self, table: Table, keep: pq.ParquetFile | None) -> None:
+        keys = pl.concat(self.keys) if self.keys else empty(table).select(table.key)
+        if keys.is_duplicated().any():
+            raise NotStreamable  # one key in two files: the full merge picks one
+        if keep is None:
+            return
+        old = pl.from_arrow(keep.read(columns=list(table.key)))
+        assert isinstance(old, pl.DataFrame)
+        if keys.join(old, on=list(table.key), how="semi").height:
+            raise NotStreamable
+        if self.contributions:
+            debates = pl.from_arrow(keep.read(columns=["debate_id"]))["debate_id"]  # type: ignore[index]
+            if debates.is_in(list(self.parsed)).any():
+                raise NotStreamable
+
+
+def _rows(
+    table: Table,
+    keep: pq.ParquetFile | None,
+    pieces: Sequence[Path],
+    bounds: Sequence[tuple[object, object]],
+    first: str,
+    seen: _Seen,
+) -> Iterator[pa.Table]:
+    """The kept row groups, then each piece's rows in order: a piece's rows from the next
+    piece's first value on are held back and sorted with it."""
+    schema = arrow_schema(table)
+    if keep is not None:
+        for i in range(keep.metadata.num_row_groups):
+            yield keep.read_row_group(i).cast(schema)
+    carry = empty(table)
+    for i, piece in enumerate(pieces):
+        new = conform(table, pl.read_parquet(piece).select(table.column_names))
+        rows = merge(table, empty(table), pl.concat([carry, new]))
+        if i + 1 < len(pieces):
+            later = pl.col(first) >= bounds[i + 1][0]
+            carry, rows = rows.filter(later), rows.filter(~later)
+        else:
+            carry = empty(table)
+        seen.add(table, rows)
+        yield rows.select(table.file_columns).to_arrow().cast(schema)
+
+
+def _same_rows(table: Table, old: Path, new: Path) -> bool:
+    """Whether two files hold the same rows in the same row groups (read one at a time)."""
+    a, b = pq.ParquetFile(old), pq.ParquetFile(new)
+    groups = a.metadata.num_row_groups
+    if a.schema_arrow.names != b.schema_arrow.names or groups != b.metadata.num_row_groups:
+        return False
+    schema = arrow_schema(table)
+    for i in range(groups):
+        if a.metadata.row_group(i).num_rows != b.metadata.row_group(i).num_rows:
+            return False
+        if not a.read_row_group(i).cast(schema).equals(b.read_row_group(i).cast(schema)):
+            return False
+    return True
+
+
+def _file_fingerprints(table: Table, path: Path) -> dict[str, tuple[int, int]]:
+    """publish.fingerprints of a file's rows, a row group at a time."""
+    if table.name != "contributions":
+        return {}
+    from flows.core.publish import FINGERPRINT_COLUMNS
+
+    f = pq.ParquetFile(path)
+    out: dict[str, tuple[int, int]] = {}
+    for i in range(f.metadata.num_row_groups):
+        group = pl.from_arrow(f.read_row_group(i, columns=["debate_id", *FINGERPRINT_COLUMNS]))
+        assert isinstance(group, pl.DataFrame)
+        for debate, (n, s) in fingerprints(group).items():
+            m, t = out.get(debate, (0, 0))
+            out[debate] = (m + n, (s + t) % (1 << 64))
+    return out
