@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from flows.core import raw_zone
-from flows.core.publish import publish_current, read_partition
+from flows.core.publish import partition_file, publish_current, read_partition
 from flows.core.raw_zone import RawEntry
 from flows.core.warehouse import Warehouse
 from transforms.schema import RAW_INPUTS, frame
@@ -66,6 +67,22 @@ def publish_manifest(wh: Warehouse, raw_sources: Iterable[str]) -> None:
         publish_current(
             wh, RAW_INPUTS, lambda r=raw_source: rows(wh, r), replace=[{"source": raw_source}]
         )
+
+
+def current_entries(wh: Warehouse, raw_source: str) -> Iterator[RawEntry]:
+    """The current entry of every document of one raw-zone folder, oldest first: streamed from
+    its published `raw_inputs` partition a few thousand at a time when that lists every
+    manifest (as it does once `publish_manifest` has run), else from `rows`."""
+    file = partition_file(wh, RAW_INPUTS, (raw_source,))
+    listed = pq.read_metadata(file).num_rows if file is not None else -1
+    if file is None or listed != len(raw_zone.manifest_names(wh, raw_source)):
+        yield from iter_entries(rows(wh, raw_source).filter("is_current"))
+        return
+    for batch in pq.ParquetFile(file).iter_batches(batch_size=4096):
+        df = pl.from_arrow(batch)
+        assert isinstance(df, pl.DataFrame)
+        df = df.filter("is_current").with_columns(pl.lit(raw_source).alias("source"))
+        yield from iter_entries(df)
 
 
 def entries_of(df: pl.DataFrame) -> list[RawEntry]:

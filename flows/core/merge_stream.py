@@ -1,14 +1,15 @@
 """The merge of a partition's spilled rows, streamed: one batch's rows in memory at a time.
 
-A commit's parse leaves each partition's new rows in one spill file per batch. When those files
-follow each other in the table's order — each file's first `order_by` value no earlier than the
-previous file's last, as a backfill crawled in date order (or a day's run) spills them — the
-partition is written as a stream: each file sorted on its own (with the rows of the previous
-one that reach into it), written a row group at a time after the published row groups it keeps
-(none when the partition is replaced; all when the new rows come after them). The bytes are
-those of the full merge (`publish.stage_partition`), which holds every old and new row at once
-and sorts them; when the rows do not qualify (a key or a debate in two places, files out of
-order, an older file's columns), that full merge runs instead.
+A commit's parse leaves each partition's new rows in one spill file per batch. The partition is
+written as a stream of them: each file sorted on its own, with the rows held back from the files
+before it (those from the first date of any later file on), written a row group at a time after
+the published row groups it keeps (none when the partition is replaced; all when the new rows
+come after them). When the files follow each other in date order, as a backfill crawled in date
+order (or a day's run) spills them, little is held back: one batch's rows are in memory, not the
+partition's. The bytes are those of the full merge (`publish.stage_partition`), which holds every
+old and new row at once and sorts them; when the rows do not qualify (a key or a debate in two
+places, a row before the published ones, an older file's columns), that full merge runs
+instead.
 """
 
 from __future__ import annotations
@@ -61,8 +62,6 @@ def stage_spilled(
     ):
         raise NotStreamable
     bounds = [_bounds(p, first) for p in pieces]
-    if any(lo < hi for (_, hi), (lo, _) in zip(bounds, bounds[1:], strict=False)):
-        raise NotStreamable  # a later file starts before an earlier one ends
     old = partition_file(wh, table, part)
     keep = None if replaced or old is None else pq.ParquetFile(old)
     if keep is not None:
@@ -144,18 +143,20 @@ def _rows(
     first: str,
     seen: _Seen,
 ) -> Iterator[pa.Table]:
-    """The kept row groups, then each piece's rows in order: a piece's rows from the next
-    piece's first value on are held back and sorted with it."""
+    """The kept row groups, then each piece's rows in order: the rows from the first value of
+    any later piece on are held back and sorted with the next piece (pieces in date order
+    hold back little; pieces out of order, more — all of them at worst, as the full merge)."""
     schema = arrow_schema(table)
     if keep is not None:
         for i in range(keep.metadata.num_row_groups):
             yield keep.read_row_group(i).cast(schema)
+    later_lows = [min(lo for lo, _ in bounds[i + 1 :]) for i in range(len(bounds) - 1)]
     carry = empty(table)
     for i, piece in enumerate(pieces):
         new = conform(table, pl.read_parquet(piece).select(table.column_names))
         rows = merge(table, empty(table), pl.concat([carry, new]))
-        if i + 1 < len(pieces):
-            later = pl.col(first) >= bounds[i + 1][0]
+        if i < len(later_lows):
+            later = pl.col(first) >= later_lows[i]
             carry, rows = rows.filter(later), rows.filter(~later)
         else:
             carry = empty(table)

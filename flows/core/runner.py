@@ -47,8 +47,12 @@ class InlineExecutor(Executor):
 
 
 def _init_worker() -> None:
-    """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it."""
+    """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it.
+    Its allocators give freed memory back at once (polars' jemalloc without decay, pyarrow on
+    the system allocator): a task's peak is what it holds, not all it ever allocated."""
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     os.environ["HANSARD_WORKER"] = "1"
 
 

@@ -74,3 +74,24 @@ def test_a_stale_or_missing_table_is_rebuilt_from_every_manifest(warehouse: Ware
     manifest.publish_manifest(warehouse, CATALOG.raw_sources)
     assert same(published(warehouse), full(warehouse))
     assert published(warehouse).height == len(pages)
+
+
+def test_current_entries_stream_the_published_table_as_a_full_read_gives_them(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """A source's work items come from its published raw_inputs partition, read a batch at a
+    time: the same entries, in the same order, as a full read of the manifests; while the
+    table lags the raw zone (an input stored, not yet published), from the full read."""
+    pages = sorted(SAMPLE.glob("*.txt"))
+    newer = tmp_path / pages[0].name  # another input, stored after the table was published
+    newer.write_bytes(pages[0].read_bytes() + b"\n")
+    store_files(warehouse, "pp_text", pages)
+
+    def expected() -> list[raw_zone.RawEntry]:
+        return list(manifest.iter_entries(full(warehouse).filter(pl.col("is_current"))))
+
+    manifest.publish_manifest(warehouse, ["pp_text"])
+    assert list(manifest.current_entries(warehouse, "pp_text")) == expected()
+    store_files(warehouse, "pp_text", [newer])  # not yet in the table
+    got = list(manifest.current_entries(warehouse, "pp_text"))
+    assert got == expected() and newer.as_posix() in {e.original_path for e in got}

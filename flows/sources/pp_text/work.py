@@ -29,8 +29,7 @@ def acquire(ctx: Any, paths: list[str]) -> Acquired:  # noqa: ANN401
 
 def items(wh: Warehouse) -> Iterator[WorkItem]:
     """The current version of every document, oldest first."""
-    current = manifest.rows(wh, SOURCE).filter("is_current")
-    for e in manifest.iter_entries(current):
+    for e in manifest.current_entries(wh, SOURCE):
         yield WorkItem(key=e.document_key, entries=(e,))
 
 
