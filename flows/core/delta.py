@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from flows.core import faults, partition
+from flows.core.lock import WarehouseBusy
 from flows.core.partition import Partition
 from transforms.schema import Table
 
@@ -122,8 +123,9 @@ def _values(table: Table, part: Partition) -> dict[str, str | None]:
     return {k: None if v is None else str(v) for k, v in zip(table.partition_by, part, strict=True)}
 
 
-class Conflict(RuntimeError):
-    """Another writer committed to a partition this commit changes since it was read."""
+class Conflict(WarehouseBusy):
+    """Another writer committed to a partition this commit changes since it was read (the
+    CLI says so and exits 2, as for a warehouse another run holds)."""
 
 
 COMMIT_ATTEMPTS = 50  # other writers' commits taking the next version first, then given up
