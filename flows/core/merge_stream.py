@@ -68,8 +68,8 @@ def stage_spilled(
         if keep.schema_arrow.names != list(table.file_columns) or keep.metadata.num_rows == 0:
             raise NotStreamable
         last = keep.read_row_group(keep.metadata.num_row_groups - 1, columns=[first])[first]
-        if last.null_count or not last[len(last) - 1].as_py() < bounds[0][0]:
-            raise NotStreamable  # not strictly after what it keeps
+        if last.null_count or not last[len(last) - 1].as_py() < min(lo for lo, _ in bounds):
+            raise NotStreamable  # not every new row strictly after what it keeps
         if drop is not None and matches_any(table, part, old, drop):
             raise NotStreamable
     path = staged_path(wh, table, part, run_dir)

@@ -137,7 +137,9 @@ def test_pieces_out_of_date_order_stream_too(rows: pl.DataFrame, tmp_path: Path)
     same(streamed, full)
 
 
-@pytest.mark.parametrize("case", ["one key twice", "a published key", "earlier"])
+@pytest.mark.parametrize(
+    "case", ["one key twice", "a published key", "earlier", "a later piece earlier"]
+)
 def test_rows_that_do_not_stream_are_left_to_the_full_merge(
     rows: pl.DataFrame, tmp_path: Path, case: str
 ) -> None:
@@ -151,8 +153,13 @@ def test_rows_that_do_not_stream_are_left_to_the_full_merge(
         published = rows[:half]
         moved = rows[:1].with_columns(pl.lit(rows["sitting_date"].max()).alias("sitting_date"))
         pieces = [pl.concat([rows[half:], moved])]
-    else:  # rows before the published ones
+    elif case == "earlier":  # rows before the published ones
         published, pieces = rows[half:], [rows[:half]]
+    else:  # the first piece after the published rows, the second one before them
+        days = rows["sitting_date"].unique().sort()
+        day = pl.col("sitting_date")
+        published = rows.filter((day >= days[3]) & (day < days[6]))
+        pieces = [rows.filter(day >= days[6]), rows.filter(day < days[3])]
     wh = Warehouse.at(tmp_path / "wh")
     if published is not None:
         publish(wh, TABLE, published)
