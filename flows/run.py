@@ -234,11 +234,11 @@ def recorded(
         if stale is None:
             record_schema(wh)  # a new warehouse is of this version from its first run on
         if alone:
-            pass
+            pass  # kept to the end
         elif not (stale and upgrade):
             held.share()
         elif held.alone:
-            held.keep()
+            held.keep()  # the upgrade below needs it alone
         else:
             raise WarehouseBusy(
                 f"the warehouse's tables were written with schema {stale} and need rebuilding, "
@@ -545,12 +545,12 @@ def commit(  # noqa: PLR0913
                 try:
                     plan.commit(wh)
                 except delta.Conflict as e:
-                    written += plan.committed
                     if replace or attempt >= MERGE_ATTEMPTS:
                         raise delta.Conflict(_conflict_message(source, e, replace)) from e
                     LOG.warning("%s: %s; merging again from the new state", source.name, e)
                     continue
-                written += plan.committed
+                finally:
+                    written += plan.committed
                 ledger.record(wh, source.name, keys, replace=replace)
                 faults.step(f"unmark {source.name}")
                 _intent_path(wh, source.name).unlink(missing_ok=True)
@@ -674,13 +674,18 @@ def derive_and_show(ctx: RunContext) -> tuple[str, Any]:
     from flows.core.lock import exclusive
     from transforms.schema import CONTRIBUTIONS
 
-    with exclusive(ctx.wh.root / "state" / "derive.lock", LOG, "another run's derived step"):
+    with exclusive(_derive_lock(ctx.wh), LOG, "another run's derived step"):
         contributions = ctx.wh.table_dir(CONTRIBUTIONS.name)
         version = delta.snapshot(contributions, CONTRIBUTIONS).version
         pins = {CONTRIBUTIONS.name: version} if version >= 0 else {}
         derived = refresh_derived(ctx, pins.get(CONTRIBUTIONS.name))
         refresh_views(ctx, pins)
     return derived
+
+
+def _derive_lock(wh: Warehouse) -> Path:
+    """Held by the one run that derives tables and rebuilds the views at a time."""
+    return wh.root / "state" / "derive.lock"
 
 
 def refresh_derived(ctx: RunContext, version: int | None = None) -> tuple[str, Any]:
@@ -733,7 +738,7 @@ def _views_after_failure(wh: Warehouse) -> None:
     if wh.duckdb_path.exists():
         return
     try:
-        with exclusive(wh.root / "state" / "derive.lock", LOG, "another run's views"):
+        with exclusive(_derive_lock(wh), LOG, "another run's views"):
             build(wh, no_rows=True)
     except Exception as e:  # noqa: BLE001
         LOG.warning("views not refreshed after the failure: %s", e)

@@ -25,11 +25,14 @@ from flows.core.partition import Partition
 from flows.core.publish import (
     Staged,
     arrow_schema,
+    arrow_slices,
     diff_counts,
     fingerprints,
+    keepable,
     matches_any,
     merge,
     partition_file,
+    shares_rows,
     staged_path,
     write_stream,
 )
@@ -63,9 +66,9 @@ def stage_spilled(
         raise NotStreamable
     bounds = [_bounds(p, first) for p in pieces]
     old = partition_file(wh, table, part)
-    keep = None if replaced or old is None else pq.ParquetFile(old)
-    if keep is not None:
-        if keep.schema_arrow.names != list(table.file_columns) or keep.metadata.num_rows == 0:
+    keep = None if replaced or old is None else keepable(table, old)
+    if not replaced and old is not None:
+        if keep is None:
             raise NotStreamable
         last = keep.read_row_group(keep.metadata.num_row_groups - 1, columns=[first])[first]
         if last.null_count or not last[len(last) - 1].as_py() < min(lo for lo, _ in bounds):
@@ -104,7 +107,6 @@ class _Seen:
 
     def __init__(self, table: Table) -> None:
         self.keys: list[pl.DataFrame] = []
-        self.debates: list[pl.Series] = []
         self.after: dict[str, tuple[int, int]] = {}
         self.parsed: set[str] = set()
         self.rows = 0
@@ -115,24 +117,14 @@ class _Seen:
         self.keys.append(rows.select(table.key))
         if self.contributions:
             self.parsed.update(rows["debate_id"].unique().to_list())
-            for debate, (n, s) in fingerprints(rows).items():
-                m, t = self.after.get(debate, (0, 0))
-                self.after[debate] = (m + n, (s + t) % (1 << 64))
+            _add_fingerprints(self.after, rows)
 
     def check(self, table: Table, keep: pq.ParquetFile | None) -> None:
         keys = pl.concat(self.keys) if self.keys else empty(table).select(table.key)
         if keys.is_duplicated().any():
             raise NotStreamable  # one key in two files: the full merge picks one
-        if keep is None:
-            return
-        old = pl.from_arrow(keep.read(columns=list(table.key)))
-        assert isinstance(old, pl.DataFrame)
-        if keys.join(old, on=list(table.key), how="semi").height:
+        if keep is not None and shares_rows(table, keep, keys, self.parsed):
             raise NotStreamable
-        if self.contributions:
-            debates = pl.from_arrow(keep.read(columns=["debate_id"]))["debate_id"]  # type: ignore[index]
-            if debates.is_in(list(self.parsed)).any():
-                raise NotStreamable
 
 
 def _rows(
@@ -161,7 +153,7 @@ def _rows(
         else:
             carry = empty(table)
         seen.add(table, rows)
-        yield rows.select(table.file_columns).to_arrow().cast(schema)
+        yield from arrow_slices(table, rows)
 
 
 def _same_rows(table: Table, old: Path, new: Path) -> bool:
@@ -190,7 +182,12 @@ def _file_fingerprints(table: Table, path: Path) -> dict[str, tuple[int, int]]:
     for i in range(f.metadata.num_row_groups):
         group = pl.from_arrow(f.read_row_group(i, columns=["debate_id", *FINGERPRINT_COLUMNS]))
         assert isinstance(group, pl.DataFrame)
-        for debate, (n, s) in fingerprints(group).items():
-            m, t = out.get(debate, (0, 0))
-            out[debate] = (m + n, (s + t) % (1 << 64))
+        _add_fingerprints(out, group)
     return out
+
+
+def _add_fingerprints(into: dict[str, tuple[int, int]], rows: pl.DataFrame) -> None:
+    """Add `rows`' debate fingerprints to `into` (sums wrap at 2^64, as `fingerprints`' do)."""
+    for debate, (n, s) in fingerprints(rows).items():
+        m, t = into.get(debate, (0, 0))
+        into[debate] = (m + n, (s + t) % (1 << 64))

@@ -12,10 +12,11 @@ before the commit leaves the published state as it was.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,15 +149,15 @@ def _write_file(
 ) -> None:
     """Write `df` as one Parquet file, a row group at a time: only one row group's rows are
     ever converted to Arrow (the whole frame at once was two more copies of its text)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    write_stream(table, arrow_slices(table, df), path, metadata)
+
+
+def arrow_slices(table: Table, df: pl.DataFrame) -> Iterator[pa.Table]:
+    """`df`'s rows as Arrow tables of the file's schema, a row group's worth at a time."""
     schema = arrow_schema(table)
-    if metadata:
-        schema = schema.with_metadata(dict(metadata))
     df = df.select(table.file_columns)
-    with pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
-        for offset in range(0, max(df.height, 1), table.row_group):
-            rows = df.slice(offset, table.row_group).to_arrow().cast(schema)
-            writer.write_table(rows, row_group_size=table.row_group)
+    for offset in range(0, df.height, table.row_group):
+        yield df.slice(offset, table.row_group).to_arrow().cast(schema)
 
 
 def parquet_options(table: Table) -> dict[str, Any]:
@@ -380,26 +381,18 @@ def _stage_append(
     instead of all of them, sorted twice. None when the rows do not qualify."""
     order = list(table.order_by or table.key)
     check = [*order, *table.key, *(["debate_id"] if table.name == "contributions" else [])]
-    published = pq.ParquetFile(file)
-    n = published.metadata.num_row_groups
-    if (
-        published.metadata.num_rows == 0
-        or published.schema_arrow.names != list(table.file_columns)
-        or any(c not in table.file_columns for c in check)
-    ):
+    published = keepable(table, file)
+    if published is None or any(c not in table.file_columns for c in check):
         return None
     rows = merge(table, empty(table), conform(table, new))
-    tail = published.read_row_group(n - 1, columns=order)
+    tail = published.read_row_group(published.num_row_groups - 1, columns=order)
     last = tail.slice(tail.num_rows - 1).to_pylist()[0]
     first = rows.select(order).row(0)
     if None in first or None in last.values() or not first > tuple(last[c] for c in order):
         return None
-    keys = [list(table.key), *([["debate_id"]] if table.name == "contributions" else [])]
-    for key in keys:
-        old_keys = pl.from_arrow(published.read(columns=key))
-        assert isinstance(old_keys, pl.DataFrame)
-        if rows.select(key).join(old_keys, on=key, how="semi").height:
-            return None
+    debates = set(rows["debate_id"].to_list()) if table.name == "contributions" else set()
+    if shares_rows(table, published, rows.select(table.key), debates):
+        return None
     if drop is not None and matches_any(table, part, file, drop):
         return None
     path = staged_path(wh, table, part, run_dir)
@@ -407,6 +400,30 @@ def _stage_append(
     old_rows = published.metadata.num_rows
     diff = _diff(table, empty(table), rows, new)
     return Staged(table.name, part, file, path, old_rows, old_rows + rows.height, diff)
+
+
+def keepable(table: Table, file: Path) -> pq.ParquetFile | None:
+    """The published file, opened, when new rows can follow its row groups as they are (it
+    has rows, and this code's columns); else None."""
+    published = pq.ParquetFile(file)
+    if published.metadata.num_rows == 0 or published.schema_arrow.names != table.file_columns:
+        return None
+    return published
+
+
+def shares_rows(
+    table: Table, published: pq.ParquetFile, keys: pl.DataFrame, debates: Collection[str]
+) -> bool:
+    """Whether the file holds a row of one of `keys` or, for contributions, of one of
+    `debates` (new rows that do can not simply follow it)."""
+    old = pl.from_arrow(published.read(columns=list(table.key)))
+    assert isinstance(old, pl.DataFrame)
+    if keys.join(old, on=list(table.key), how="semi").height:
+        return True
+    if table.name != "contributions":
+        return False
+    old_debates = pl.Series(published.read(columns=["debate_id"]).column("debate_id"))
+    return bool(old_debates.is_in(list(debates)).any())
 
 
 def matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> bool:
@@ -420,24 +437,24 @@ def matches_any(table: Table, part: Partition, file: Path, drop: pl.Expr) -> boo
 def _append_file(table: Table, published: pq.ParquetFile, rows: pl.DataFrame, path: Path) -> None:
     """`published`'s rows then `rows`, written as `_write_file` writes them."""
     schema = arrow_schema(table)
-
-    def pieces() -> Iterator[pa.Table]:
-        for i in range(published.metadata.num_row_groups):
-            yield published.read_row_group(i).cast(schema)
-        df = rows.select(table.file_columns)
-        for offset in range(0, df.height, table.row_group):
-            yield df.slice(offset, table.row_group).to_arrow().cast(schema)
-
-    write_stream(table, pieces(), path)
+    kept = (published.read_row_group(i).cast(schema) for i in range(published.num_row_groups))
+    write_stream(table, itertools.chain(kept, arrow_slices(table, rows)), path)
 
 
-def write_stream(table: Table, pieces: Iterable[pa.Table], path: Path) -> None:
+def write_stream(
+    table: Table,
+    pieces: Iterable[pa.Table],
+    path: Path,
+    metadata: Mapping[str, str] | None = None,
+) -> None:
     """Rows arriving as Arrow tables of the file's schema, written in row groups of the table's
-    size as `_write_file` writes them (each group one contiguous Arrow table: the same bytes)."""
+    size (each group one contiguous Arrow table, so the bytes depend on the rows alone, not
+    on how they arrived); `metadata` goes into the file's key-value metadata."""
     path.parent.mkdir(parents=True, exist_ok=True)
     schema = arrow_schema(table)
+    stored = schema.with_metadata(dict(metadata)) if metadata else schema
     size = table.row_group
-    with disk_errors(path), pq.ParquetWriter(path, schema, **parquet_options(table)) as writer:
+    with disk_errors(path), pq.ParquetWriter(path, stored, **parquet_options(table)) as writer:
         held, written = schema.empty_table(), False
         for piece in pieces:
             held = pa.concat_tables([held, piece])
@@ -533,10 +550,9 @@ def publish_current(
     """`publish(rows())` for rows computed from the current state (a table of the run log or of
     the raw zone's manifests): when another writer committed to one of its partitions first,
     the rows are computed again from the new state and published again."""
-    for attempt in range(1, PUBLISH_ATTEMPTS + 1):
+    for _ in range(PUBLISH_ATTEMPTS - 1):
         try:
             return publish(wh, table, rows(), replace=replace)
         except delta.Conflict:
-            if attempt == PUBLISH_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+            continue
+    return publish(wh, table, rows(), replace=replace)
