@@ -212,9 +212,10 @@ CONTRIBUTIONS = Table(
     partition_by=("source", "house", "sitting_year"),
     description="Every spoken contribution, with its speaker as printed and its full text.",
     order_by=("sitting_date", "debate_id", "ordinal", "contribution_id"),
-    # by date, in row groups of ~20 MB of text: fetching a few contributions by id and date
-    # (search_top) reads their row groups, not the partition (~1.3 KB of text a row)
-    row_group=16_384,
+    # by date, in row groups of ~5 MB of text: fetching a few contributions by id and date
+    # (search_top) reads their row groups, not the partition (~1.3 KB of text a row), and
+    # writing a row group holds ~5 MB of text in Arrow (16,384 rows: ~40 MB more a merge worker)
+    row_group=4_096,
     columns=(
         _c(
             "contribution_id",

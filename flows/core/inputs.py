@@ -52,7 +52,7 @@ def fetch_failed(source: str, url: str, reason: str) -> dict:
 
 @dataclass
 class Walked:
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # strings: 10^5 Path objects cost ~80 MB
     missing: list[Path] = field(default_factory=list)
     skipped: int = 0  # files in folders that are not inputs of this source
     refused: list[tuple[Path, str]] = field(default_factory=list)  # (file, why): rejects
@@ -67,27 +67,38 @@ def walk(paths: Iterable[str | Path], pattern: str, accept: Callable[[Path], boo
     for p in map(Path, paths):
         if p.is_dir():
             root = p.resolve()
-            for f in sorted(p.rglob(pattern)):
+            found: list[str] = []
+            refused: list[tuple[Path, str]] = []
+            for f in p.rglob(pattern):  # each Path dropped once looked at: only names kept
                 if any(part.startswith(".") for part in f.parts[-2:]):
                     continue
                 why = _refusal(f, root)
                 if why:
-                    out.refused.append((f, why))
+                    refused.append((f, why))
                 elif not f.is_file():
                     continue
                 elif accept(f):
-                    out.files.append(f)
+                    found.append(str(f))
                 else:
                     out.skipped += 1
+            found.sort(key=_path_order)
+            out.files.extend(found)
+            out.refused.extend(sorted(refused))
         elif p.is_file():
             why = _refusal(p, None)
             if why:
                 out.refused.append((p, why))
             else:
-                out.files.append(p)
+                out.files.append(str(p))
         else:
             out.missing.append(p)
     return out
+
+
+def _path_order(path: str) -> list[str]:
+    """A path's place in name order, as Paths sort (folder by folder, not character by
+    character: `a/x` before `a-b/x`)."""
+    return path.split("/")
 
 
 def _refusal(f: Path, root: Path | None) -> str | None:
@@ -106,13 +117,19 @@ def _refusal(f: Path, root: Path | None) -> str | None:
 
 @dataclass
 class Stored:
-    entries: list[RawEntry] = field(default_factory=list)
-    new: list[RawEntry] = field(default_factory=list)
+    """What storing inputs did, in counts (a run of 10^5 files keeps no object per file)."""
+
+    count: int = 0  # inputs stored (new or already there)
+    new: int = 0
     rejects: list[dict] = field(default_factory=list)  # files that could not be read
+
+    def add(self, is_new: bool) -> None:
+        self.count += 1
+        self.new += is_new
 
     @property
     def unchanged(self) -> int:
-        return len(self.entries) - len(self.new)
+        return self.count - self.new
 
 
 READERS = 8  # files read and hashed at once: the disk and hashlib work in parallel
@@ -141,42 +158,37 @@ def _ordered(paths: Sequence[Path], ahead: int) -> Iterator[tuple[bytes, str] | 
 def store_files(
     wh: Warehouse,
     raw_source: str,
-    files: Sequence[Path],
+    files: Sequence[str | Path],
     executor: Callable[[int, float], Executor] | None = None,
     in_flight: int = 1,
 ) -> Stored:
     """Store each file byte-for-byte in the raw zone; unreadable ones are rejects. With an
     `executor` (the run's runner), chunks of files are stored by its workers; each file gets
-    its ingest time in the order given either way, so the result is as if stored one by one."""
+    its ingest time in the order given either way, so the result is as if stored one by one.
+    Only counts come back: nothing kept per file."""
     out = Stored()
-    chunks = [list(files[i : i + CHUNK]) for i in range(0, len(files), CHUNK)]
+    starts = range(0, len(files), CHUNK)
+    now = datetime.now(UTC)
     size = (
-        sum(f.stat().st_size for f in files[: 4 * CHUNK])
+        sum(Path(f).stat().st_size for f in files[: 4 * CHUNK])
         * len(files)
         / max(1, min(len(files), 4 * CHUNK))
     )  # estimated from the first files: stat-ing 10^5 files costs more than it tells
-    runner = executor(len(chunks), size) if executor else None
+    runner = executor(len(starts), size) if executor else None
     if runner is None or isinstance(runner, InlineExecutor):
-        results = [
-            _store_chunk(str(wh.root), raw_source, chunk, _times(len(chunk))) for chunk in chunks
-        ]
-        return _collect(out, chunks, results, raw_source)
-    args = [(str(wh.root), raw_source, c, _times(len(c))) for c in chunks]
-    got: dict[int, list] = {}
-    with phase("storing raw inputs", len(chunks)) as step:
-        for n, result in bounded(runner, _store_numbered, list(enumerate(args)), in_flight):
-            got[n] = result
+        for i in starts:
+            chunk = files[i : i + CHUNK]
+            _collect(out, chunk, _store_chunk(str(wh.root), raw_source, chunk, now, i), raw_source)
+        return out
+    args = ((i, (str(wh.root), raw_source, files[i : i + CHUNK], now, i)) for i in starts)
+    with phase("storing raw inputs", len(starts)) as step:
+        for i, result in bounded(runner, _store_numbered, args, in_flight):
+            _collect(out, files[i : i + CHUNK], result, raw_source)
             step(1)
-    return _collect(out, chunks, [got[i] for i in range(len(chunks))], raw_source)
+    return out
 
 
 CHUNK = 256  # files per store task
-
-
-def _times(n: int) -> list[datetime]:
-    """n ingest times in order, now (a microsecond apart: the order is the files' order)."""
-    now = datetime.now(UTC)
-    return [now + timedelta(microseconds=i) for i in range(n)]
 
 
 def _store_numbered(n: int, args: tuple) -> tuple[int, list]:
@@ -184,33 +196,35 @@ def _store_numbered(n: int, args: tuple) -> tuple[int, list]:
 
 
 def _store_chunk(
-    root: str, raw_source: str, paths: list[Path], times: list[datetime]
-) -> list[tuple[RawEntry, bool] | str]:
-    """Store some files (a runner task): (entry, is new) for each, or why it is unreadable."""
+    root: str, raw_source: str, paths: Sequence[str | Path], start: datetime, first: int
+) -> list[bool | str]:
+    """Store some files (a runner task), the `first`-th of the run's files first: whether each
+    is new, or why it is unreadable. A file's ingest time is the run's `start` plus its number
+    in microseconds, so the times follow the files' order across every chunk."""
     wh = Warehouse(Path(root))
-    out: list[tuple[RawEntry, bool] | str] = []
-    for path, got, at in zip(paths, _ordered(paths, READERS), times, strict=True):
+    out: list[bool | str] = []
+    files = [Path(p) for p in paths]
+    for n, (path, got) in enumerate(zip(files, _ordered(files, READERS), strict=True)):
+        at = start + timedelta(microseconds=first + n)
         if isinstance(got, OSError):
             out.append(got.strerror or str(got))
             continue
         data, sha = got
-        out.append(
-            raw_zone.store(wh, raw_source, data, str(path.resolve()), sha256=sha, ingested_at=at)
+        _, is_new = raw_zone.store(
+            wh, raw_source, data, str(path.resolve()), sha256=sha, ingested_at=at
         )
+        out.append(is_new)
     return out
 
 
-def _collect(out: Stored, chunks: list[list[Path]], results: list[list], raw_source: str) -> Stored:
-    for chunk, result in zip(chunks, results, strict=True):
-        for path, got in zip(chunk, result, strict=True):
-            if isinstance(got, str):
-                out.rejects.append(unreadable(path, got, raw_source))
-                continue
-            entry, is_new = got
-            out.entries.append(entry)
-            if is_new:
-                out.new.append(entry)
-    return out
+def _collect(
+    out: Stored, paths: Sequence[str | Path], results: list[bool | str], raw_source: str
+) -> None:
+    for path, got in zip(paths, results, strict=True):
+        if isinstance(got, str):
+            out.rejects.append(unreadable(Path(path), got, raw_source))
+        else:
+            out.add(got)
 
 
 def acquired_files(walked: Walked, stored: Stored, source: str) -> Acquired:
@@ -219,7 +233,7 @@ def acquired_files(walked: Walked, stored: Stored, source: str) -> Acquired:
     refused = [unreadable(p, why, source, reason="refused") for p, why in walked.refused]
     return Acquired(
         seen=len(walked.files) + len(walked.missing) + len(walked.refused),
-        new=len(stored.new),
+        new=stored.new,
         unchanged=stored.unchanged,
         rejects=missing + refused + stored.rejects,
     )

@@ -9,6 +9,7 @@ crashed run can leave either behind) every manifest of that folder is read again
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
 import polars as pl
@@ -54,11 +55,23 @@ def rows(wh: Warehouse, raw_source: str) -> pl.DataFrame:
         for s, k in zip(old["raw_sha256"], old["document_key"], strict=True)
         for i in raw_zone.entry_ids(s, k)
     }
-    new = frame(RAW_INPUTS, [_row(e) for e in raw_zone.read_entries(wh, raw_source, names - known)])
+    new = _frame(raw_zone.read_entries(wh, raw_source, names - known))
     both = pl.concat([old, new])
     if both.height != len(names):
-        both = frame(RAW_INPUTS, [_row(e) for e in raw_zone.entries(wh, raw_source)])
+        both = _frame(raw_zone.read_entries(wh, raw_source, names))
     return _with_current(both)
+
+
+FRAME_ROWS = 8192  # manifests turned into rows at once: 10^5 dicts would cost ~100 MB
+
+
+def _frame(found: Iterable[RawEntry]) -> pl.DataFrame:
+    """The raw_inputs rows of these entries, built a few thousand at a time."""
+    parts = [frame(RAW_INPUTS, [])]
+    todo = iter(found)
+    while chunk := [_row(e) for e in itertools.islice(todo, FRAME_ROWS)]:
+        parts.append(frame(RAW_INPUTS, chunk))
+    return pl.concat(parts)
 
 
 def publish_manifest(wh: Warehouse, raw_sources: Iterable[str]) -> None:

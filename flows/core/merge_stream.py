@@ -1,15 +1,17 @@
-"""The merge of a partition's spilled rows, streamed: one batch's rows in memory at a time.
+"""The merge of a partition's spilled rows, streamed: a few row groups in memory at a time.
 
-A commit's parse leaves each partition's new rows in one spill file per batch. The partition is
-written as a stream of them: each file sorted on its own, with the rows held back from the files
-before it (those from the first date of any later file on), written a row group at a time after
-the published row groups it keeps (none when the partition is replaced; all when the new rows
-come after them). When the files follow each other in date order, as a backfill crawled in date
-order (or a day's run) spills them, little is held back: one batch's rows are in memory, not the
-partition's. The bytes are those of the full merge (`publish.stage_partition`), which holds every
-old and new row at once and sorts them; when the rows do not qualify (a key or a debate in two
-places, a row before the published ones, an older file's columns), that full merge runs
-instead.
+A commit's parse leaves each partition's new rows in one spill file per batch, each sorted in
+the table's order and written in small row groups (flows/core/spill.py): sorted runs. The
+partition is written as their merge, after the published row groups it keeps (none when the
+partition is replaced; all when the new rows come after them): a row group is read from the
+run that is behind, and every held row before the point all runs have reached (by the order's
+first column, the date) is sorted and written. Runs that follow each other in date order, as a
+backfill crawled in date order (or a day's run) spills them, hold one row group; runs that
+overlap, one row group each plus the rows of the date they meet at — never a batch's or the
+partition's rows. The bytes are those of the full merge (`publish.stage_partition`), which
+holds every old and new row at once and sorts them; when the rows do not qualify (a key or a
+debate in two places, a row before the published ones, an older file's columns), that full
+merge runs instead.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows.core import spill
 from flows.core.partition import Partition
 from flows.core.publish import (
     Staged,
@@ -56,14 +59,10 @@ def stage_spilled(
 ) -> Staged | None:
     """Stage one partition from its spilled files (see the module docstring): the Staged
     item, None when its rows come out unchanged; NotStreamable when they need the full merge."""
-    order = list(table.order_by or table.key)
-    first = order[0]
-    if (
-        not pieces
-        or any(c not in table.file_columns for c in order)
-        or not set(table.key) <= set(order)  # else the order of ties is not defined
-    ):
+    order = spill.order(table)
+    if not pieces or order is None:  # files not sorted runs (the order of ties not defined)
         raise NotStreamable
+    first = order[0]
     bounds = [_bounds(p, first) for p in pieces]
     old = partition_file(wh, table, part)
     keep = None if replaced or old is None else keepable(table, old)
@@ -135,25 +134,50 @@ def _rows(
     first: str,
     seen: _Seen,
 ) -> Iterator[pa.Table]:
-    """The kept row groups, then each piece's rows in order: the rows from the first value of
-    any later piece on are held back and sorted with the next piece (pieces in date order
-    hold back little; pieces out of order, more — all of them at worst, as the full merge)."""
+    """The kept row groups, then the pieces' rows merged in order (see the module docstring)."""
     schema = arrow_schema(table)
     if keep is not None:
         for i in range(keep.metadata.num_row_groups):
             yield keep.read_row_group(i).cast(schema)
-    later_lows = [min(lo for lo, _ in bounds[i + 1 :]) for i in range(len(bounds) - 1)]
-    carry = empty(table)
-    for i, piece in enumerate(pieces):
-        new = conform(table, pl.read_parquet(piece).select(table.column_names))
-        rows = merge(table, empty(table), pl.concat([carry, new]))
-        if i < len(later_lows):
-            later = pl.col(first) >= later_lows[i]
-            carry, rows = rows.filter(later), rows.filter(~later)
+    runs = [_Run(table, piece, lo) for piece, (lo, _) in zip(pieces, bounds, strict=True)]
+    held = empty(table)
+    while runs or held.height:
+        if runs:
+            behind = min(runs, key=lambda r: r.reached)  # the first of those furthest behind
+            held = pl.concat([held, behind.next_group()])
+            runs = [r for r in runs if not r.done]
+        if runs:  # no run holds a row before the point every run has reached
+            ready = pl.col(first) < min(r.reached for r in runs)
+            rows, held = held.filter(ready), held.filter(~ready)
         else:
-            carry = empty(table)
-        seen.add(table, rows)
-        yield from arrow_slices(table, rows)
+            rows, held = held, empty(table)
+        if rows.height:
+            rows = merge(table, empty(table), rows)
+            seen.add(table, rows)
+            yield from arrow_slices(table, rows)
+
+
+class _Run:
+    """One sorted spill file, read a row group at a time; `reached`: the first column's value
+    its next rows start at or after (its lowest before any is read)."""
+
+    def __init__(self, table: Table, path: Path, lo: object) -> None:
+        self.table, self.file, self.reached = table, pq.ParquetFile(path), lo
+        self.next, self.groups = 0, self.file.metadata.num_row_groups
+        self.first = spill.order(table)[0]  # type: ignore[index]
+
+    @property
+    def done(self) -> bool:
+        return self.next >= self.groups
+
+    def next_group(self) -> pl.DataFrame:
+        got = pl.from_arrow(self.file.read_row_group(self.next))
+        assert isinstance(got, pl.DataFrame)
+        self.next += 1
+        rows = conform(self.table, got.select(self.table.column_names))
+        if rows.height:
+            self.reached = rows[self.first][-1]
+        return rows
 
 
 def _same_rows(table: Table, old: Path, new: Path) -> bool:

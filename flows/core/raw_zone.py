@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,8 +136,9 @@ def entry_ids(raw_sha256: str, document_key: str) -> tuple[str, str]:
     return raw_sha256, f"{raw_sha256}-{hashlib.sha256(document_key.encode()).hexdigest()[:16]}"
 
 
-def read_entries(wh: Warehouse, source: str, ids: Iterable[str]) -> list[RawEntry]:
-    return [RawEntry.from_json(_manifest_path(wh, source, i).read_text()) for i in sorted(ids)]
+def read_entries(wh: Warehouse, source: str, ids: Iterable[str]) -> Iterator[RawEntry]:
+    """The entries of these ids, one at a time (in id order)."""
+    return (RawEntry.from_json(_manifest_path(wh, source, i).read_text()) for i in sorted(ids))
 
 
 def current(all_entries: list[RawEntry]) -> dict[str, RawEntry]:

@@ -2,8 +2,10 @@
 
 Workers write each batch's rows here (`<root>/<table>/<key=value>/…/b<batch>.parquet`, every
 column, fast compression), so rows travel between processes as files, never as Python objects,
-and the merge step reads exactly the files of one partition. The area lives under the
-warehouse's `_staging/` (outside every table), and is removed after its commit.
+and the merge step reads exactly the files of one partition. The rows of a table whose order
+is total (it includes the key) are written sorted, in small row groups: each file is a sorted
+run the merge can read a row group at a time (flows/core/merge_stream.py). The area lives under
+the warehouse's `_staging/` (outside every table), and is removed after its commit.
 """
 
 from __future__ import annotations
@@ -28,26 +30,46 @@ def partition_path(root: Path, table: Table, part: Partition) -> Path:
     return path
 
 
+RUN_ROWS = 2048  # rows per row group of a sorted spill file: what its merge reads at once
+
+
+def order(table: Table) -> list[str] | None:
+    """The columns a table's spill files are sorted by, when its order is total (the key is in
+    it) and every column of it is in the file; else None (its files are written as parsed)."""
+    columns = list(table.order_by or table.key)
+    if set(table.key) <= set(columns) and all(c in table.file_columns for c in columns):
+        return columns
+    return None
+
+
 def write(root: Path, table: Table, df: pl.DataFrame, batch: int) -> list[Partition]:
     """Write `df` (rows of `table`) split by partition; returns the partitions written."""
     if df.height == 0:
         return []
     name = f"b{batch:06d}.parquet"
     if not table.partition_by:
-        folder = partition_path(root, table, ())
-        folder.mkdir(parents=True, exist_ok=True)
-        with disk_errors(folder / name):
-            df.write_parquet(folder / name, compression="lz4", statistics=False)
+        _write(table, df, partition_path(root, table, ()) / name)
         return [()]
     written = []
     for key, rows in df.partition_by(list(table.partition_by), as_dict=True).items():
         part = tuple(key)
-        folder = partition_path(root, table, part)
-        folder.mkdir(parents=True, exist_ok=True)
-        with disk_errors(folder / name):
-            rows.write_parquet(folder / name, compression="lz4", statistics=False)
+        _write(table, rows, partition_path(root, table, part) / name)
         written.append(part)
     return ordered(written)
+
+
+def _write(table: Table, rows: pl.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    by = order(table)
+    if by is not None:
+        rows = rows.sort(by, nulls_last=True)
+    with disk_errors(path):
+        rows.write_parquet(
+            path,
+            compression="lz4",
+            statistics=False,
+            row_group_size=RUN_ROWS if by is not None else None,
+        )
 
 
 def files(root: Path, table: Table, part: Partition) -> list[Path]:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from flows.core import manifest, raw_zone
 from flows.core.inputs import store_files
@@ -95,3 +96,30 @@ def test_current_entries_stream_the_published_table_as_a_full_read_gives_them(
     store_files(warehouse, "pp_text", [newer])  # not yet in the table
     got = list(manifest.current_entries(warehouse, "pp_text"))
     assert got == expected() and newer.as_posix() in {e.original_path for e in got}
+
+
+def test_files_stored_by_workers_in_chunks_keep_their_order_and_come_back_as_counts(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks stored by a runner's threads, finished in any order: every file's ingest time
+    follows the walk's order (folder by folder, as Paths sort: `a/` before `a-b/`), and only
+    counts and rejects come back, nothing per file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.core import inputs
+
+    monkeypatch.setattr(inputs, "CHUNK", 2)
+    for folder in ("a", "a-b", "b"):
+        for n in range(3):
+            (tmp_path / "in" / folder).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "in" / folder / f"{n}.txt").write_text(f"{folder} {n}")
+    walked = inputs.walk([tmp_path / "in"], "*.txt", lambda f: True)
+    assert [Path(f).parent.name for f in walked.files] == ["a"] * 3 + ["a-b"] * 3 + ["b"] * 3
+    with ThreadPoolExecutor(3) as pool:
+        stored = inputs.store_files(
+            warehouse, "pp_text", [*walked.files, tmp_path / "gone.txt"], lambda n, s: pool, 3
+        )
+    assert (stored.count, stored.new, stored.unchanged, len(stored.rejects)) == (9, 9, 0, 1)
+    assert "gone.txt" in stored.rejects[0]["detail"]
+    by_time = sorted(raw_zone.entries(warehouse, "pp_text"), key=lambda e: e.ingested_at)
+    assert [e.original_path for e in by_time] == [str(Path(f).resolve()) for f in walked.files]

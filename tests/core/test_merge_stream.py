@@ -1,6 +1,6 @@
 """The streamed merge of spilled rows (flows/core/merge_stream.py) writes the bytes of the full
-merge, one batch's rows in memory at a time, and hands back to the full merge whenever the rows
-do not allow streaming."""
+merge, a few row groups of each spilled run in memory at a time, and hands back to the full
+merge whenever the rows do not allow streaming."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from flows.core import spill
@@ -169,3 +170,29 @@ def test_rows_that_do_not_stream_are_left_to_the_full_merge(
     assert not list((tmp_path / "run").rglob("*.parquet"))  # nothing left half written
     if published is not None:
         assert partition_file(wh, TABLE, part_of(rows)) is not None
+
+
+@pytest.mark.parametrize("split", ["interleaved", "three overlapping", "in date order"])
+def test_sorted_runs_of_many_row_groups_merge_into_the_bytes_of_the_full_merge(
+    rows: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: str
+) -> None:
+    """Spill files are sorted runs in small row groups, read one row group at a time: runs
+    whose dates interleave row by row, or overlap in part, merge into the full merge's bytes."""
+    monkeypatch.setattr(spill, "RUN_ROWS", 16)
+    i = pl.int_range(pl.len())
+    if split == "interleaved":
+        pieces = [rows.filter(i % 2 == 0), rows.filter(i % 2 == 1)]
+    elif split == "three overlapping":
+        n = rows.height
+        pieces = [rows[: n // 2], rows[n // 4 : 3 * n // 4].filter(i % 3 == 0), rows[n // 2 :]]
+        pieces[0] = pieces[0].filter(~pl.col("contribution_id").is_in(pieces[1]["contribution_id"]))
+        pieces[2] = pieces[2].filter(~pl.col("contribution_id").is_in(pieces[1]["contribution_id"]))
+    else:
+        pieces = [rows[: rows.height // 2], rows[rows.height // 2 :]]
+    streamed, full = both_ways(tmp_path, None, pieces, replaced=False)
+    same(streamed, full)
+    for f in spill.files(tmp_path / "spill", TABLE, part_of(rows)):
+        spilled_rows = pl.read_parquet(f)
+        assert spilled_rows.equals(spilled_rows.sort(list(TABLE.order_by)))  # a sorted run
+        groups = pq.ParquetFile(f).metadata
+        assert groups.num_row_groups == -(-spilled_rows.height // 16)

@@ -362,7 +362,7 @@ def test_discover_takes_txt_files_from_folders_in_stable_order(tmp_path: Path) -
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "c.txt").write_text("x")
     found = walk([tmp_path], "*.txt", lambda f: True)
-    assert [f.name for f in found.files] == ["a.txt", "b.txt"] and found.missing == []
+    assert [Path(f).name for f in found.files] == ["a.txt", "b.txt"] and found.missing == []
 
 
 def test_shared_contribution_survives_when_one_page_showing_it_changes(

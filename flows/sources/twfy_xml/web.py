@@ -164,10 +164,8 @@ def fetch_files(
                 continue
             scope = {"folder": folder, "date": named.sitting_date.isoformat()}
             key = request_key(_rel_path(base_url, got.url), got.params)
-            entry, is_new = raw_zone.store(
+            _, is_new = raw_zone.store(
                 wh, SOURCE, got.body, got.url, key=key, request=_request(got, scope)
             )
-            out.stored.entries.append(entry)
-            if is_new:
-                out.stored.new.append(entry)
+            out.stored.add(is_new)
     return out

@@ -78,13 +78,13 @@ def fetch(  # noqa: PLR0913
     failures = list_failures + got.failures
     note = (
         f"{len(chosen)} listing(s), {got.listed} file(s) in {first}..{last}, "
-        f"{len(got.stored.entries)} fetched, {got.skipped} already stored, "
+        f"{got.stored.count} fetched, {got.skipped} already stored, "
         f"{len(failures)} failed request(s), {requests} HTTP request(s)"
     )
-    details = {"requests": requests, "listed": got.listed, "fetched": len(got.stored.entries)}
+    details = {"requests": requests, "listed": got.listed, "fetched": got.stored.count}
     return Acquired(
         got.listed,
-        len(got.stored.new),
+        got.stored.new,
         got.stored.unchanged + got.skipped,
         failures,
         details,
