@@ -1100,10 +1100,11 @@ def conform(table: Table, df: pl.DataFrame) -> pl.DataFrame:
         if missing or extra:
             raise ValueError(f"{table.name}: missing columns {missing}, unexpected {extra}")
         df = df.select(table.column_names)
+    schema = df.schema  # built anew at each access
     for col in table.columns:
-        if df.schema[col.name] != col.dtype:
+        if schema[col.name] != col.dtype:
             raise TypeError(
-                f"{table.name}.{col.name}: type {df.schema[col.name]}, declared {col.dtype}"
+                f"{table.name}.{col.name}: type {schema[col.name]}, declared {col.dtype}"
             )
     nulls = [c for c in table.required if df[c].null_count()]
     if nulls:

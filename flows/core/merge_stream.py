@@ -33,7 +33,6 @@ from flows.core.publish import (
     fingerprints,
     keepable,
     matches_any,
-    merge,
     partition_file,
     shares_rows,
     staged_path,
@@ -139,45 +138,67 @@ def _rows(
     if keep is not None:
         for i in range(keep.metadata.num_row_groups):
             yield keep.read_row_group(i).cast(schema)
-    runs = [_Run(table, piece, lo) for piece, (lo, _) in zip(pieces, bounds, strict=True)]
-    held = empty(table)
-    while runs or held.height:
-        if runs:
-            behind = min(runs, key=lambda r: r.reached)  # the first of those furthest behind
-            held = pl.concat([held, behind.next_group()])
-            runs = [r for r in runs if not r.done]
-        if runs:  # no run holds a row before the point every run has reached
-            ready = pl.col(first) < min(r.reached for r in runs)
-            rows, held = held.filter(ready), held.filter(~ready)
-        else:
-            rows, held = held, empty(table)
-        if rows.height:
-            rows = merge(table, empty(table), rows)
+    order = spill.order(table) or []
+    blank = empty(table)
+    runs = [_Run(table, piece, lo, blank) for piece, (lo, _) in zip(pieces, bounds, strict=True)]
+    live, ready, count = list(runs), [blank], 0
+    while live or count:
+        if live:
+            behind = min(live, key=lambda r: r.reached)  # the first of those furthest behind
+            behind.load()
+            live = [r for r in live if not r.done]
+            # no run holds a row before the point every live run has reached: those go out
+            bound = min(r.reached for r in live) if live else None
+            for r in runs:
+                taken = r.take_before(bound)
+                if taken is not None:
+                    ready.append(taken)
+                    count += taken.height
+        if count >= 2 * spill.RUN_ROWS or (not live and count):  # sorted a little at a time
+            # sorted, not merged: a key twice must reach `seen` (the full merge picks one)
+            rows = pl.concat(ready).sort(order, nulls_last=True)
+            ready, count = [blank], 0
             seen.add(table, rows)
             yield from arrow_slices(table, rows)
 
 
 class _Run:
-    """One sorted spill file, read a row group at a time; `reached`: the first column's value
-    its next rows start at or after (its lowest before any is read)."""
+    """One sorted spill file, read a row group at a time. `held`: its rows read and not yet
+    written (sorted; `head` the first column's value of the first of them); `reached`: the
+    first column's value its rows not yet read start at or after (its lowest before any is
+    read)."""
 
-    def __init__(self, table: Table, path: Path, lo: object) -> None:
+    def __init__(self, table: Table, path: Path, lo: object, blank: pl.DataFrame) -> None:
         self.table, self.file, self.reached = table, pq.ParquetFile(path), lo
         self.next, self.groups = 0, self.file.metadata.num_row_groups
         self.first = spill.order(table)[0]  # type: ignore[index]
+        self.held, self.head = blank, None
 
     @property
     def done(self) -> bool:
         return self.next >= self.groups
 
-    def next_group(self) -> pl.DataFrame:
+    def load(self) -> None:
         got = pl.from_arrow(self.file.read_row_group(self.next))
         assert isinstance(got, pl.DataFrame)
         self.next += 1
         rows = conform(self.table, got.select(self.table.column_names))
         if rows.height:
             self.reached = rows[self.first][-1]
-        return rows
+            if self.head is None:
+                self.held, self.head = rows, rows[self.first][0]
+            else:
+                self.held = pl.concat([self.held, rows])
+
+    def take_before(self, bound: object) -> pl.DataFrame | None:
+        """The held rows before `bound` (all: None), a prefix as they are sorted, no longer
+        held; None when there is none."""
+        if self.head is None or (bound is not None and not self.head < bound):
+            return None
+        n = self.held.height if bound is None else self.held[self.first].search_sorted(bound)
+        taken, self.held = self.held.slice(0, n), self.held.slice(n)
+        self.head = self.held[self.first][0] if self.held.height else None
+        return taken
 
 
 def _same_rows(table: Table, old: Path, new: Path) -> bool:

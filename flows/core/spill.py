@@ -30,7 +30,7 @@ def partition_path(root: Path, table: Table, part: Partition) -> Path:
     return path
 
 
-RUN_ROWS = 2048  # rows per row group of a sorted spill file: what its merge reads at once
+RUN_ROWS = 512  # rows per row group of a sorted spill file: what its merge reads at once
 
 
 def order(table: Table) -> list[str] | None:
