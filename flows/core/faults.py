@@ -1,8 +1,9 @@
 """Fault injection for the crash tests: with `HANSARD_KILL_AT=N` set, the run's main process
 kills itself with SIGKILL just before its N-th durable step (a table's Delta commit, a replace
-or a marker write in the warehouse), as a power cut or `kill -9` would stop it there. Off
-unless set; worker processes never count (their writes are staged, and the main process makes
-them visible).
+or a marker write in the warehouse), as a power cut or `kill -9` would stop it there;
+`HANSARD_KILL_AT=NAME` (e.g. `commit contributions`), before the first step of that name (a
+run beside another writer may take more or fewer steps). Off unless set; worker processes
+never count (their writes are staged, and the main process makes them visible).
 
 `HANSARD_COUNT_STEPS=FILE` appends one line per durable step to FILE instead (its name), so
 a test knows how many kill points a run has.
@@ -19,7 +20,9 @@ import signal
 import time
 from pathlib import Path
 
-_AT = int(os.environ.get("HANSARD_KILL_AT") or 0)
+_KILL = os.environ.get("HANSARD_KILL_AT") or ""
+_AT = int(_KILL) if _KILL.isdigit() else 0
+_AT_NAME = "" if _KILL.isdigit() else _KILL
 _LOG = os.environ.get("HANSARD_COUNT_STEPS") or ""
 _PAUSE = os.environ.get("HANSARD_PAUSE_AT") or ""
 _seen = [0]
@@ -28,7 +31,7 @@ PAUSE_LIMIT_S = 300.0
 
 def step(what: str) -> None:
     """Called before each durable step: counts it, and kills the process at the chosen one."""
-    if not (_AT or _LOG or _PAUSE) or os.environ.get("HANSARD_WORKER"):
+    if not (_KILL or _LOG or _PAUSE) or os.environ.get("HANSARD_WORKER"):
         return
     if _PAUSE:
         _pause(what)
@@ -36,7 +39,7 @@ def step(what: str) -> None:
     if _LOG:
         with open(_LOG, "a", encoding="utf-8") as f:  # noqa: PTH123 (a test's log)
             f.write(f"{_seen[0]} {what}\n")
-    if _seen[0] == _AT:
+    if _seen[0] == _AT or what == _AT_NAME:
         os.kill(os.getpid(), signal.SIGKILL)
 
 

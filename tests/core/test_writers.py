@@ -123,3 +123,53 @@ def test_a_writer_whose_partitions_another_one_changed_merges_again(
         for name, df in want.items():
             assert got[name].equals(df), (k, name, got[name].height, df.height)
         assert not readers_fail(root, TEXT_TABLES), k
+
+
+# kill points: a step of the run's own publish, of its derived tables, of its views (by name:
+# beside another writer a run takes more or fewer steps than alone)
+KILLED_AT = (
+    "commit raw_inputs",
+    "commit contributions",
+    "commit debates",
+    "unmark pp_text",
+    "commit speaker_resolutions",
+    "commit search_postings",
+    "replace the views file",
+)
+
+
+def test_a_writer_killed_beside_another_one_is_finished_by_the_next_run(
+    pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """Two runs over different dates at once, one of them killed with SIGKILL before one of its
+    durable steps: the other lands whole, a reader never sees a mix, and the killed run's
+    command run again brings every table to the serial result, with nothing left staged."""
+    want = one_after_the_other(tmp_path / "reference", pages["early"], pages["late"])
+    killed_at = []
+    for n, step in enumerate(KILLED_AT):
+        root = tmp_path / f"wh-{n}"
+        killed = subprocess.Popen(
+            [str(BIN / "hansard"), "ingest", "text", str(pages["early"]), "-w", str(root)],
+            env=env(HANSARD_KILL_AT=step),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        other = hansard(["ingest", "text", str(pages["late"]), "-w", str(root)])
+        _, err = killed.communicate(timeout=300)
+        assert killed.returncode in (-9, 0), (step, killed.returncode, err[-3000:])
+        if killed.returncode == -9:
+            killed_at.append(step)  # else the other run did that step's work first (a run
+            # publishes every input the raw zone holds and no run has published yet)
+        assert other.returncode == 0, (step, other.stderr[-3000:])
+        assert not readers_fail(root, TEXT_TABLES), step
+        again = hansard(["ingest", "text", str(pages["early"]), "-w", str(root)])
+        assert again.returncode == 0, (step, again.stderr[-3000:])
+        got = content(root, TEXT_TABLES)
+        for name, df in want.items():
+            assert got[name].equals(df), (step, name, got[name].height, df.height)
+        assert not readers_fail(root, TEXT_TABLES), step
+        staging = root / "_staging"
+        assert not (staging.is_dir() and any(staging.iterdir())), step
+    print(f"killed beside another writer at: {killed_at}")
+    assert len(killed_at) >= len(KILLED_AT) // 2, killed_at
