@@ -48,13 +48,11 @@ class InlineExecutor(Executor):
 
 def _init_worker() -> None:
     """A spawned worker runs one task at a time on its own core: polars and DuckDB keep to it.
-    Its allocators give freed memory back at once (polars' jemalloc without decay, pyarrow on
-    the system allocator, glibc's kept lean): a task's peak is what it holds, not all it ever
-    allocated."""
+    Its allocators give freed memory back at once (polars' and pyarrow's: flows/__init__.py,
+    which a worker imports first; glibc's kept lean here): a task's peak is what it holds, not
+    all it ever allocated."""
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    os.environ["HANSARD_WORKER"] = "1"
+    os.environ["HANSARD_WORKER"] = "1"  # the allocators: set by flows/__init__.py
     lean_malloc()
 
 
