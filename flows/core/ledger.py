@@ -93,7 +93,8 @@ def compact(wh: Warehouse, source: str) -> None:
 
 def raw_state(wh: Warehouse, raw_sources: Iterable[str]) -> str:
     """A fingerprint of everything but the objects under raw/<r>/ for each raw source: names,
-    sizes and mtimes of manifests and snapshots, nothing read."""
+    sizes and mtimes of manifests and snapshots, nothing read. Another writer's file in the
+    making (`.name.….tmp`, renamed away at any moment) is not part of it."""
     digest = hashlib.sha256()
     for raw in sorted(raw_sources):
         base = wh.raw / raw
@@ -103,8 +104,13 @@ def raw_state(wh: Warehouse, raw_sources: Iterable[str]) -> str:
             for folder, dirnames, filenames in os.walk(base / top):
                 dirnames.sort()
                 for name in sorted(filenames):
+                    if name.startswith("."):  # a write in flight (warehouse.write_atomic)
+                        continue
                     path = Path(folder) / name
-                    st = path.stat()
+                    try:
+                        st = path.stat()
+                    except FileNotFoundError:  # gone since listed: not part of the state
+                        continue
                     rel = path.relative_to(base).as_posix()
                     digest.update(f"{raw}/{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()

@@ -123,3 +123,19 @@ def test_files_stored_by_workers_in_chunks_keep_their_order_and_come_back_as_cou
     assert "gone.txt" in stored.rejects[0]["detail"]
     by_time = sorted(raw_zone.entries(warehouse, "pp_text"), key=lambda e: e.ingested_at)
     assert [e.original_path for e in by_time] == [str(Path(f).resolve()) for f in walked.files]
+
+
+def test_the_raw_state_leaves_out_another_writers_files_in_the_making(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """The fingerprint a run compares to know whether anything is pending: another run's manifest
+    half written (`.name.….tmp`) is not part of it, nor a file gone between listing and stat (a
+    run beside a storing one failed on exactly that: ENOENT on the other's temporary file)."""
+    from flows.core import ledger
+
+    store_files(warehouse, "pp_text", sorted(SAMPLE.glob("*.txt"))[:2])
+    before = ledger.raw_state(warehouse, ["pp_text"])
+    folder = warehouse.raw / "pp_text" / "manifest"
+    (folder / ".abc.json.0123.tmp").write_text("{}")  # another writer's, in flight
+    (folder / "gone.json").symlink_to(folder / "nowhere")  # listed, then gone at stat
+    assert ledger.raw_state(warehouse, ["pp_text"]) == before

@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from tests.conftest import ROOT
 from tests.support.faults import BIN, TEXT_TABLES, content, env, hansard, readers_fail
+from tests.support.writers import generate, one_after_the_other, pairs_land
 
 REPS = int(os.environ.get("HANSARD_WRITER_REPS", "20"))
-
-
-def generate(folder: Path, years: str, seed: int) -> Path:
-    script = ROOT / "bench" / "generate_text.py"
-    args = ["--contributions", "240", "--years", years, "--seed", str(seed), str(folder)]
-    subprocess.run([sys.executable, str(script), *args], check=True, capture_output=True)
-    (folder / "GENERATED.json").unlink()
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -41,54 +30,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-def at_once(root: Path, *folders: Path) -> Iterator[subprocess.CompletedProcess]:
-    """`hansard ingest text` of each folder, all started together."""
-    procs = [
-        subprocess.Popen(
-            [str(BIN / "hansard"), "ingest", "text", str(f), "-w", str(root)],
-            env=env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for f in folders
-    ]
-    for p, f in zip(procs, folders, strict=True):
-        out, err = p.communicate(timeout=300)
-        yield subprocess.CompletedProcess([str(f)], p.returncode, out, err)
-
-
-def one_after_the_other(root: Path, *folders: Path) -> dict:
-    for f in folders:
-        done = hansard(["ingest", "text", str(f), "-w", str(root)])
-        assert done.returncode == 0, done.stderr
-    return content(root, TEXT_TABLES)
-
-
-def overlapped(root: Path) -> bool:
-    """Whether the two runs' recorded lifetimes overlap (they really ran at once)."""
-    con = duckdb.connect(str(root / "hansard.duckdb"), read_only=True)
-    try:
-        (a0, a1), (b0, b1) = con.execute(
-            "select started_at, finished_at from ingest_runs order by started_at"
-        ).fetchall()
-    finally:
-        con.close()
-    return b0 < a1
-
-
 def test_two_writers_of_different_dates_both_land(pages: dict[str, Path], tmp_path: Path) -> None:
     want = one_after_the_other(tmp_path / "reference", pages["early"], pages["late"])
-    overlaps = 0
-    for k in range(REPS):
-        root = tmp_path / f"wh-{k}"
-        for run in at_once(root, pages["early"], pages["late"]):
-            assert run.returncode == 0, (k, run.args, run.stderr[-3000:])
-        got = content(root, TEXT_TABLES)
-        for name, df in want.items():
-            assert got[name].equals(df), (k, name, got[name].height, df.height)
-        assert not readers_fail(root, TEXT_TABLES), k
-        overlaps += overlapped(root)
+    overlaps = pairs_land(tmp_path, REPS, pages["early"], pages["late"], want)
     print(f"{REPS} pairs of writers, {overlaps} of them running at the same time: all landed")
     assert overlaps >= REPS // 2, overlaps
 
