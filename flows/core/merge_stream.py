@@ -76,7 +76,7 @@ def stage_spilled(
     path = staged_path(wh, table, part, run_dir)
     seen = _Seen(table)
     try:
-        write_stream(table, _rows(table, keep, pieces, bounds, first, seen), path)
+        write_stream(table, _rows(table, keep, pieces, bounds, order, seen), path)
         seen.check(table, keep)
     except BaseException:
         path.unlink(missing_ok=True)
@@ -130,7 +130,7 @@ def _rows(
     keep: pq.ParquetFile | None,
     pieces: Sequence[Path],
     bounds: Sequence[tuple[object, object]],
-    first: str,
+    order: list[str],
     seen: _Seen,
 ) -> Iterator[pa.Table]:
     """The kept row groups, then the pieces' rows merged in order (see the module docstring)."""
@@ -138,9 +138,8 @@ def _rows(
     if keep is not None:
         for i in range(keep.metadata.num_row_groups):
             yield keep.read_row_group(i).cast(schema)
-    order = spill.order(table) or []
     blank = empty(table)
-    runs = [_Run(table, piece, lo, blank) for piece, (lo, _) in zip(pieces, bounds, strict=True)]
+    runs = [_Run(table, p, lo, order[0], blank) for p, (lo, _) in zip(pieces, bounds, strict=True)]
     live, ready, count = list(runs), [blank], 0
     while live or count:
         if live:
@@ -168,10 +167,11 @@ class _Run:
     first column's value its rows not yet read start at or after (its lowest before any is
     read)."""
 
-    def __init__(self, table: Table, path: Path, lo: object, blank: pl.DataFrame) -> None:
-        self.table, self.file, self.reached = table, pq.ParquetFile(path), lo
+    def __init__(
+        self, table: Table, path: Path, lo: object, first: str, blank: pl.DataFrame
+    ) -> None:
+        self.table, self.file, self.reached, self.first = table, pq.ParquetFile(path), lo, first
         self.next, self.groups = 0, self.file.metadata.num_row_groups
-        self.first = spill.order(table)[0]  # type: ignore[index]
         self.held, self.head = blank, None
 
     @property
